@@ -1,0 +1,49 @@
+# Haven: `make demo` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DEMO_ENV := HAVEN_DEMO=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo serve test lint bench bench-linkage messages clean-demo
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Create the environment, migrate the SQLite database in var/, load reference and demo data, serve.
+demo: install
+	$(DEMO_ENV) $(BIN)/haven migrate --noinput
+	$(DEMO_ENV) $(BIN)/haven load_demo
+	$(MAKE) serve
+
+serve: install
+	$(DEMO_ENV) $(BIN)/haven runserver $(HOST):$(PORT)
+
+## The whole test suite (DATABASE_URL picks PostgreSQL; SQLite otherwise).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+## Recompile locale .mo files from the .po files (pure Python, no GNU gettext needed).
+messages: install
+	$(BIN)/haven compile_translations
+
+bench: install
+	$(BIN)/python bench/run.py
+
+bench-linkage: install
+	$(BIN)/python bench/linkage/run.py
+
+clean-demo:
+	rm -f var/haven.sqlite3 var/demo-secrets.json
+	rm -rf var/files

@@ -1,0 +1,1 @@
+"""Haven: reception, protection and support of victims of human trafficking."""

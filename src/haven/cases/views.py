@@ -1,0 +1,250 @@
+"""Case pages: thin — parse, check access, call an action, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from haven.access import policy
+from haven.audit import log as audit
+from haven.cases import actions, documents
+from haven.cases.forms import ROUTE_FIELDS, ChildFormSet, DocumentFormSet, ReceptionForm
+from haven.cases.models import CaseStatus, EntryRoute, TimelineEvent
+from haven.cases.search import CaseSearchForm, filter_cases
+from haven.people.models import IdentityDocument
+
+PAGE_SIZE = 25
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _listing(queryset):
+    return queryset.select_related("person", "owner", "province").order_by("-opened_at", "-id")
+
+
+@login_required
+@require_GET
+def work_list(request):
+    open_cases = policy.cases_writable_by(request.user).exclude(status=CaseStatus.CLOSED)
+    context = {
+        "cases": _listing(open_cases)[:PAGE_SIZE],
+        "open_count": open_cases.count(),
+        "routes": EntryRoute.choices,
+    }
+    return render(request, "cases/work_list.html", context)
+
+
+@login_required
+@require_GET
+def case_list(request):
+    form = CaseSearchForm(request.GET or None)
+    cases = policy.cases_visible_to(request.user)
+    if form.is_valid():
+        cases = filter_cases(cases, form.cleaned_data)
+    page = Paginator(_listing(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        "case.search",
+        user=request.user,
+        ip_address=_client_ip(request),
+        details={"results": page.paginator.count},
+    )
+    template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
+    return render(request, template, {"form": form, "page": page})
+
+
+@login_required
+@require_GET
+def case_detail(request, reference):
+    case = policy.get_case_for(request.user, reference)
+    audit.record(
+        "case.view",
+        user=request.user,
+        obj=case,
+        ip_address=_client_ip(request),
+        details={"reference": case.reference},
+    )
+    context = {
+        "case": case,
+        "person": case.person,
+        "identity_documents": case.person.documents.select_related("issuing_country"),
+        "receptions": case.receptions.select_related(
+            "received_by",
+            "province",
+            "commune",
+            "return_country",
+            "destination_country",
+            "recorded_by",
+        ).prefetch_related("accompanying_children__child"),
+        "handovers": case.handovers.select_related("from_organisation", "to_organisation"),
+        "documents": case.documents.select_related("uploaded_by"),
+        "timeline": case.timeline.select_related("actor", "organisation"),
+        "other_cases": policy.cases_visible_to(request.user)
+        .filter(person=case.person)
+        .exclude(pk=case.pk)
+        .order_by("-opened_at"),
+        "can_write": policy.cases_writable_by(request.user).filter(pk=case.pk).exists(),
+        "event_kinds": dict(TimelineEvent.Kind.choices),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@require_GET
+def document_download(request, reference, document_id):
+    case = policy.get_case_for(request.user, reference)
+    document = get_object_or_404(case.documents, pk=document_id)
+    try:
+        data = documents.read(document.storage_name)
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing from storage") from exc
+    audit.record(
+        "document.download",
+        user=request.user,
+        obj=document,
+        ip_address=_client_ip(request),
+        details={"case": case.reference},
+    )
+    response = HttpResponse(data, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="document-{document.pk}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _person_fields(data: dict) -> dict:
+    fields = {
+        name: data.get(name)
+        for name in (
+            "full_name",
+            "other_names",
+            "sex",
+            "date_of_birth",
+            "ethnicity",
+            "languages",
+            "needs_interpreter",
+            "nationality",
+            "home_province",
+            "home_commune",
+            "home_address",
+            "phone",
+        )
+    }
+    fields = {
+        k: ("" if v is None and k in {"other_names", "languages", "home_address", "phone"} else v)
+        for k, v in fields.items()
+    }
+    if not data.get("date_of_birth") and data.get("approximate_age") is not None:
+        fields["birth_year"] = data["received_at"].year - data["approximate_age"]
+        fields["birth_year_estimated"] = True
+    return fields
+
+
+def _reception_fields(form: ReceptionForm) -> dict:
+    data = form.cleaned_data
+    fields = {
+        "entry_route": form.route,
+        "received_at": data["received_at"],
+        "province": data["province"],
+        "commune": data.get("commune"),
+        "place_detail": data.get("place_detail", ""),
+        "destination_country": data.get("destination_country"),
+        "exploitation_forms": ",".join(data.get("exploitation_forms") or []),
+        "recruitment": data.get("recruitment", ""),
+        "exploitation_from": data.get("exploitation_from"),
+        "exploitation_to": data.get("exploitation_to"),
+        "account": data.get("account", ""),
+        "needs_notes": data.get("needs_notes", ""),
+    }
+    for need in ("need_medical", "need_shelter", "need_food", "need_clothing", "need_safety"):
+        fields[need] = bool(data.get(need))
+    for name in ROUTE_FIELDS[form.route]:
+        value = data.get(name)
+        fields[name] = (
+            "" if value is None and name not in {"persons_on_list", "return_country"} else value
+        )
+    return fields
+
+
+def _child_fields(child: dict, received_at) -> dict:
+    fields = {
+        "full_name": child["full_name"],
+        "sex": child["sex"],
+        "date_of_birth": child.get("date_of_birth"),
+        "relationship": child.get("relationship", ""),
+    }
+    if not child.get("date_of_birth") and child.get("approximate_age") is not None:
+        fields["birth_year"] = received_at.year - child["approximate_age"]
+        fields["birth_year_estimated"] = True
+    return fields
+
+
+@login_required
+def reception_new(request, route):
+    if route not in EntryRoute.values:
+        raise Http404("No such entry route")
+    organisations = policy.reception_organisations(request.user)
+    if not organisations.exists():
+        raise Http404("Not allowed to record receptions")
+    post = request.method == "POST"
+    form = ReceptionForm(request.POST if post else None, route=route, organisations=organisations)
+    children = ChildFormSet(request.POST if post else None, prefix="child")
+    uploads = DocumentFormSet(
+        request.POST if post else None, request.FILES if post else None, prefix="doc"
+    )
+    if post and form.is_valid() and children.is_valid() and uploads.is_valid():
+        data = form.cleaned_data
+        identity = None
+        if data.get("document_kind"):
+            identity = {"kind": data["document_kind"], "number": data["document_number"]}
+        handover = None
+        if data.get("handover_to"):
+            handover = actions.NewHandover(
+                to_organisation=data["handover_to"],
+                handed_over_at=data["handover_at"],
+                record_number=data.get("handover_record", ""),
+            )
+        case = actions.receive_person(
+            user=request.user,
+            organisation=data["organisation"],
+            person_fields=_person_fields(data),
+            reception_fields=_reception_fields(form),
+            identity_document=identity,
+            children=[_child_fields(c, data["received_at"]) for c in children.cleaned_data if c],
+            new_documents=[
+                actions.NewDocument(
+                    kind=f.cleaned_data["kind"],
+                    uploaded=f.cleaned_data["file"],
+                    content_type=f.content_type,
+                )
+                for f in uploads.forms
+                if f.cleaned_data.get("file")
+            ],
+            handover=handover,
+            ip_address=_client_ip(request),
+        )
+        messages.success(
+            request, _("Reception recorded as case %(ref)s.") % {"ref": case.reference}
+        )
+        return redirect("cases:detail", reference=case.reference)
+    if post:
+        messages.error(
+            request,
+            _(
+                "The reception was not saved: please correct the fields "
+                "marked below. Attached files must be chosen again."
+            ),
+        )
+    context = {
+        "form": form,
+        "children": children,
+        "uploads": uploads,
+        "route": route,
+        "route_label": dict(EntryRoute.choices)[route],
+        "route_fields": ROUTE_FIELDS[route],
+        "document_kinds": IdentityDocument.Kind.choices,
+    }
+    return render(request, "cases/reception_form.html", context, status=400 if post else 200)

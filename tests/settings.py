@@ -1,0 +1,16 @@
+"""Test settings: Haven's own settings with test-only secrets and a fast password hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("HAVEN_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("HAVEN_FIELD_KEYS", "dGVzdC1maWVsZC1rZXktMDAwMDAwMDAwMDAwMDAwMDA=")
+os.environ.setdefault("HAVEN_INDEX_KEY", "test-index-key")
+os.environ.setdefault("HAVEN_VAR_DIR", tempfile.mkdtemp(prefix="haven-test-var-"))
+os.environ.setdefault("HAVEN_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+from haven.settings import *  # noqa: E402,F403
+
+# Argon2 is the production hasher; tests use a fast one (hashing speed is not under test).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
