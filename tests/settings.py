@@ -13,4 +13,5 @@ from haven.settings import *  # noqa: E402,F403
 
 # Argon2 is the production hasher; tests use a fast one (hashing speed is not under test).
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns if missing)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

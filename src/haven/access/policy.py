@@ -63,7 +63,7 @@ def cases_visible_to(user):
 
 
 def cases_writable_by(user):
-    """Cases the user may change: those their organisation owns (and child units for supervisors)."""
+    """Cases the user may change: their organisations' own (and child units', for supervisors)."""
     writer_orgs = organisation_ids(user, CASE_WRITER_ROLES)
     if not writer_orgs:
         return Case.objects.none()

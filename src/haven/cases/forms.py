@@ -15,7 +15,7 @@ from haven.agencies.models import Organisation
 from haven.cases import documents
 from haven.cases.models import EntryRoute, ExploitationForm, Reception, Recruitment
 from haven.people.models import IdentityDocument, Sex
-from haven.places.models import Commune, Country, Ethnicity, Province
+from haven.places.models import Commune, Country, Ethnicity, Province, communes_of
 
 ROUTE_FIELDS = {
     EntryRoute.BORDER_HANDOVER: [
@@ -49,6 +49,21 @@ class PlaceChoiceField(forms.ModelChoiceField):
     }
 
 
+class CommuneField(PlaceChoiceField):
+    """Offers one province's communes, but recognises every commune when validating, so a
+    commune of the wrong province gets that message rather than "not in the list"."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return Commune.objects.get(pk=int(value))
+        except (ValueError, TypeError, Commune.DoesNotExist) as exc:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from exc
+
+
 class ProvinceField(PlaceChoiceField):
     def label_from_instance(self, obj):
         if obj.is_current:
@@ -75,7 +90,7 @@ class ReceptionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     province = ProvinceField(label=_("Province of reception"), queryset=Province.objects.none())
-    commune = PlaceChoiceField(
+    commune = CommuneField(
         label=_("Commune or ward of reception"), queryset=Commune.objects.none(), required=False
     )
     place_detail = forms.CharField(
@@ -236,12 +251,8 @@ class ReceptionForm(forms.Form):
     def _limit_communes(self, province_field: str, commune_field: str):
         """Offer only the chosen province's communes (all of them while validating)."""
         province_code = self.data.get(province_field) if self.is_bound else None
-        if province_code:
-            self.fields[commune_field].queryset = Commune.objects.filter(
-                province_id=province_code
-            ) | Commune.objects.filter(province__successor_id=province_code)
-        elif self.is_bound:
-            self.fields[commune_field].queryset = Commune.objects.all()
+        if province_code and str(province_code).isdigit():
+            self.fields[commune_field].queryset = communes_of(province_code)
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]

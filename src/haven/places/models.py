@@ -120,3 +120,11 @@ class Ethnicity(BilingualName):
         ordering = ["code"]
         verbose_name = _("ethnicity")
         verbose_name_plural = _("ethnicities")
+
+
+def communes_of(province_id) -> models.QuerySet:
+    """The communes in force of a province; for a former province, those of its successor."""
+    provinces = Province.objects.filter(
+        models.Q(pk=province_id) | models.Q(predecessors__id=province_id)
+    ).values("pk")
+    return Commune.objects.filter(province_id__in=provinces)

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from haven.places.models import Commune
+from haven.places.models import Commune, communes_of
 
 
 @login_required
@@ -10,9 +10,7 @@ def commune_options(request):
     province = request.GET.get("province") or request.GET.get("home_province") or ""
     communes = Commune.objects.none()
     if province.isdigit():
-        communes = Commune.objects.filter(province_id=province) | Commune.objects.filter(
-            province__successor_id=province
-        )
+        communes = communes_of(province)
     return render(
         request, "places/commune_options.html", {"communes": communes.order_by("name_vi")}
     )
