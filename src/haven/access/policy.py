@@ -1,25 +1,30 @@
-"""THE access policy: who may see and change which cases.
+"""THE access policy: who may see and do what with which case, section by section.
 
 Nothing else in Haven decides this. Views, the API, exports and reports start from
-`cases_visible_to(user)` or `get_case_for(...)`, so a forgotten check cannot leak a case.
-Refusals raise Http404, so a reference number does not reveal that a case exists.
+`cases_visible_to(user)`, `get_case_for(...)` and `case_access(...)`, so a forgotten check
+cannot leak a case. Refusals raise Http404, so a reference does not reveal that a case exists.
 
 Rules, one per line so coverage proves each:
-- case workers, intake officers and supervisors see cases their organisation owns;
-- supervisors also see cases owned by their organisation's child units;
-- an organisation that received or was handed the person sees that case;
+- intake officers, case workers and supervisors see every section of the cases their
+  organisation owns, and may change, share and export them;
+- supervisors have the same over cases owned by their organisation's child units, and see
+  who accessed those cases;
+- an organisation with an active share sees the sections the share names, read-only;
 - analysts and administrators see no case content (analysts get aggregates elsewhere).
 """
+
+import dataclasses
 
 from django.db.models import Q
 from django.http import Http404
 
+from haven.access.models import ALL_SECTIONS, Share
 from haven.agencies.models import Membership, Organisation, Role
 from haven.cases.models import Case
 
-CASE_READER_ROLES = {Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR}
-CASE_WRITER_ROLES = {Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR}
-RECEPTION_ROLES = {Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR}
+CASE_READER_ROLES = frozenset({Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR})
+CASE_WRITER_ROLES = frozenset({Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR})
+RECEPTION_ROLES = frozenset({Role.INTAKE_OFFICER, Role.CASE_WORKER, Role.SUPERVISOR})
 
 
 def active_memberships(user):
@@ -28,14 +33,28 @@ def active_memberships(user):
     return Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
 
 
+def _memberships(user) -> list[tuple[int, str]]:
+    """(organisation id, role) of the user's active memberships, cached on the user object
+    for the request, as Django caches permissions (`_perm_cache`)."""
+    cached = getattr(user, "_haven_memberships", None)
+    if cached is None:
+        cached = list(active_memberships(user).values_list("organisation_id", "role"))
+        if getattr(user, "is_authenticated", False):
+            user._haven_memberships = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop what was cached about the user's memberships (after changing them)."""
+    user.__dict__.pop("_haven_memberships", None)
+
+
 def organisation_ids(user, roles) -> set[int]:
     """Ids of the user's organisations in which they hold one of `roles`."""
-    return set(
-        active_memberships(user).filter(role__in=roles).values_list("organisation_id", flat=True)
-    )
+    return {org_id for org_id, role in _memberships(user) if role in roles}
 
 
-def _descendant_ids(root_ids: set[int]) -> set[int]:
+def descendant_ids(root_ids: set[int]) -> set[int]:
     """The organisations below `root_ids` in the hierarchy (breadth-first, cycle-safe)."""
     found: set[int] = set()
     frontier = set(root_ids)
@@ -48,27 +67,90 @@ def _descendant_ids(root_ids: set[int]) -> set[int]:
     return found
 
 
+def _owning_ids(user) -> set[int]:
+    """Organisations whose cases the user works in full: their own and, as supervisor, below."""
+    own = organisation_ids(user, CASE_WRITER_ROLES)
+    supervised = descendant_ids(organisation_ids(user, {Role.SUPERVISOR}))
+    return own | supervised
+
+
+def active_shares():
+    return Share.objects.filter(ended_at__isnull=True)
+
+
 def cases_visible_to(user):
     """Every case the user may open. Empty for analysts, administrators and strangers."""
     reader_orgs = organisation_ids(user, CASE_READER_ROLES)
     if not reader_orgs:
         return Case.objects.none()
-    supervised = _descendant_ids(organisation_ids(user, {Role.SUPERVISOR}))
-    condition = Q(owner_id__in=reader_orgs)
-    condition |= Q(owner_id__in=supervised)
-    condition |= Q(receptions__received_by_id__in=reader_orgs)
-    condition |= Q(handovers__to_organisation_id__in=reader_orgs)
-    ids = Case.objects.filter(condition).values("id")
-    return Case.objects.filter(id__in=ids)
+    shared = active_shares().filter(organisation_id__in=reader_orgs).values("case_id")
+    condition = Q(owner_id__in=_owning_ids(user))
+    condition |= Q(id__in=shared)
+    return Case.objects.filter(condition)
+
+
+def cases_with_section(user, section: str):
+    """Cases in which the user sees `section`: their owning organisations' and those shared
+    with them including it. Name search uses this, so a name cannot find a case whose
+    identity was not shared."""
+    reader_orgs = organisation_ids(user, CASE_READER_ROLES)
+    if not reader_orgs:
+        return Case.objects.none()
+    shared = (
+        active_shares()
+        .filter(organisation_id__in=reader_orgs, sections__contains=section)
+        .values("case_id")
+    )
+    return Case.objects.filter(Q(owner_id__in=_owning_ids(user)) | Q(id__in=shared))
 
 
 def cases_writable_by(user):
-    """Cases the user may change: their organisations' own (and child units', for supervisors)."""
-    writer_orgs = organisation_ids(user, CASE_WRITER_ROLES)
-    if not writer_orgs:
+    """Cases the user may change, share and export: those of their owning organisations."""
+    owning = _owning_ids(user)
+    if not owning:
         return Case.objects.none()
-    supervised = _descendant_ids(organisation_ids(user, {Role.SUPERVISOR}))
-    return Case.objects.filter(Q(owner_id__in=writer_orgs) | Q(owner_id__in=supervised))
+    return Case.objects.filter(owner_id__in=owning)
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseAccess:
+    """What one user may do with one case."""
+
+    sections: frozenset[str]
+    can_write: bool
+    can_share: bool
+    can_export: bool
+    can_see_access_log: bool
+
+    def sees(self, section: str) -> bool:
+        return section in self.sections
+
+
+def case_access(user, case) -> CaseAccess:
+    owns = case.owner_id in _owning_ids(user)
+    supervises = case.owner_id in _supervised_or_own_supervisor_ids(user)
+    sections: set[str] = set(ALL_SECTIONS) if owns else set()
+    if not owns:
+        reader_orgs = organisation_ids(user, CASE_READER_ROLES)
+        for share in active_shares().filter(case=case, organisation_id__in=reader_orgs):
+            sections |= share.section_set
+    return CaseAccess(
+        sections=frozenset(sections),
+        can_write=owns,
+        can_share=owns,
+        can_export=owns,
+        can_see_access_log=supervises,
+    )
+
+
+def supervises(user, case) -> bool:
+    """Whether the user is a supervisor of the owning organisation or of one above it."""
+    return case.owner_id in _supervised_or_own_supervisor_ids(user)
+
+
+def _supervised_or_own_supervisor_ids(user) -> set[int]:
+    supervisor_orgs = organisation_ids(user, {Role.SUPERVISOR})
+    return supervisor_orgs | descendant_ids(supervisor_orgs)
 
 
 def get_case_for(user, reference: str, *, for_write: bool = False) -> Case:
@@ -91,3 +173,75 @@ def reception_organisations(user):
 
 def can_record_reception(user) -> bool:
     return bool(organisation_ids(user, RECEPTION_ROLES))
+
+
+def acting_organisation(user, case):
+    """The organisation the user acts for on a case they may change: the owner if they work
+    there, else the supervising organisation above it."""
+    owner_roles = {org_id for org_id, role in _memberships(user) if role in CASE_WRITER_ROLES}
+    if case.owner_id in owner_roles:
+        return case.owner
+    for org_id in organisation_ids(user, {Role.SUPERVISOR}):
+        if case.owner_id in descendant_ids({org_id}) | {org_id}:
+            return Organisation.objects.get(pk=org_id)
+    raise Http404("No such case")
+
+
+# Statistics --------------------------------------------------------------------------------
+# Rules for aggregates (haven.reports), one condition per line:
+# - analysts and supervisors see statistics; nobody else does (they are refused with 404);
+# - statistics are aggregates only: no view of haven.reports shows a name or case content;
+# - a national scope comes from a membership in an organisation that serves no province, is
+#   not a mission abroad and sits in Vietnam (as for administrators): every province;
+# - otherwise the scope is the provinces (current units) the user's organisations serve;
+# - drill-down from a count to cases goes through `cases_visible_to`, so an analyst, who
+#   opens no case, sees counts but never the cases behind them.
+STATISTICS_ROLES = frozenset({Role.ANALYST, Role.SUPERVISOR})
+VIETNAM = "VN"
+
+
+@dataclasses.dataclass(frozen=True)
+class StatisticsScope:
+    """Whose aggregates a user may see: all provinces, or the current units in `provinces`."""
+
+    national: bool
+    provinces: frozenset[int]
+    organisation_ids: frozenset[int]
+
+    @property
+    def allowed(self) -> bool:
+        return self.national or bool(self.provinces)
+
+
+def statistics_scope(user) -> StatisticsScope:
+    """What `user` may count. Two queries; compute once per request."""
+    from haven.places.models import Province
+
+    org_ids = frozenset(organisation_ids(user, STATISTICS_ROLES))
+    if not org_ids:
+        return StatisticsScope(False, frozenset(), frozenset())
+    served = Organisation.provinces.through.objects.filter(organisation_id__in=org_ids)
+    national = (
+        Organisation.objects.filter(id__in=org_ids)
+        .exclude(id__in=served.values("organisation_id"))
+        .exclude(kind="mission")
+        .filter(Q(country__isnull=True) | Q(country__code=VIETNAM))
+        .exists()
+    )
+    served_ids = served.values_list("province_id", flat=True)
+    # A former province served stands for the unit that succeeded it.
+    current = Province.objects.filter(Q(id__in=served_ids) | Q(predecessors__id__in=served_ids))
+    provinces = frozenset(current.filter(valid_to__isnull=True).values_list("id", flat=True))
+    return StatisticsScope(national, provinces, org_ids)
+
+
+def get_statistics_scope(user) -> StatisticsScope:
+    """The user's statistics scope, or Http404 for anyone who may see no statistics."""
+    scope = statistics_scope(user)
+    if not scope.allowed:
+        raise Http404("No statistics")
+    return scope
+
+
+def can_see_statistics(user) -> bool:
+    return bool(organisation_ids(user, STATISTICS_ROLES))
