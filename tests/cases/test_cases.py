@@ -57,3 +57,17 @@ def test_failed_transaction_leaves_nothing_behind(personas):
             reception_fields={"entry_route": "police"},
         )
     assert not Case.objects.exists()
+
+
+def test_a_transfer_moves_ownership_and_leaves_the_sender_a_read_only_view(personas):
+    from haven.access import policy
+
+    case = make_case(personas.border_guard, personas.border_post_laocai)
+    actions.transfer_case(user=personas.border_guard, organisation=personas.border_post_laocai,
+                          case=case, to_organisation=personas.centre_laocai)
+    case.refresh_from_db()
+    assert case.owner == personas.centre_laocai
+    assert policy.cases_writable_by(personas.social_worker).filter(pk=case.pk).exists()
+    sender = policy.case_access(personas.border_guard, case)
+    assert sender.sections == {"identity", "account"} and not sender.can_write
+    assert case.timeline.filter(kind="handover", data__transfer_to=personas.centre_laocai.pk)

@@ -4,7 +4,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from haven.cases.models import Case, Document, EntryRoute, Reception, TimelineEvent
 from haven.people.models import Person
@@ -199,6 +199,7 @@ def test_an_oversized_file_is_refused_with_a_message(personas, login):
         ({"full_name": ""}, "full_name", "This field is required."),
         ({"received_at": ""}, "received_at", "This field is required."),
         ({"received_at": "2099-01-01T10:00"}, "received_at", "cannot be in the future"),
+        ({"received_at": "0001-01-01T00:00"}, "received_at", "check the year"),
         ({"date_of_birth": "2099-01-01"}, "date_of_birth", "cannot be in the future"),
         (
             {"received_at": "2024-01-01T10:00", "date_of_birth": "2025-02-02"},
@@ -308,5 +309,8 @@ def test_messages_come_in_vietnamese_by_default(personas, login):
     )
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert errors["full_name"] == ["Trường này là bắt buộc."]
+    with translation.override("vi"):
+        required = translation.gettext("This field is required.")
+    assert required != "This field is required."
+    assert errors["full_name"] == [required]
     assert 'lang="vi"' in response.content.decode()

@@ -8,15 +8,20 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from haven.access import actions as access_actions
 from haven.audit import log as audit
+from haven.errors import ActionRefused
 from haven.cases import documents, references
 from haven.cases.models import (
     AccompanyingChild,
     Case,
     Document,
+    EntryRoute,
     Handover,
     Reception,
+    Task,
     TimelineEvent,
 )
 from haven.people.models import ADULT_AGE, IdentityDocument, Person, age_on
@@ -133,6 +138,7 @@ def receive_person(
         record_handover(
             case=case, user=user, from_organisation=organisation, handover=handover, log=False
         )
+    _open_reception_work(case, reception, organisation)
     audit.record(
         "reception.create",
         user=user,
@@ -147,6 +153,37 @@ def receive_person(
         },
     )
     return case
+
+
+def _open_reception_work(case, reception, organisation) -> None:
+    """The due work a reception starts: verification of a self-report within the legal
+    limit (Art. 27), the steps of a return from abroad (Art. 30)."""
+    from haven.cases import returns, tasks
+    from haven.rules import lookup as rules
+
+    received_on = timezone.localtime(reception.received_at).date()
+    if reception.entry_route == EntryRoute.SELF_REPORT:
+        days = rules.value(
+            "deadline.self_report_verification_days", on=received_on, province=case.province
+        )
+        tasks.open_task(
+            case,
+            Task.Kind.INITIAL_VERIFICATION,
+            organisation,
+            reception.received_at + datetime.timedelta(days=int(days)),
+        )
+    elif reception.entry_route == EntryRoute.RETURN_FROM_ABROAD:
+        returns.plan_return(
+            case=case, organisation=organisation, started=received_on, is_child=reception.is_child
+        )
+    else:
+        days = rules.value("deadline.identification_days", on=received_on, province=case.province)
+        tasks.open_task(
+            case,
+            Task.Kind.IDENTIFICATION,
+            organisation,
+            received_on + datetime.timedelta(days=int(days)),
+        )
 
 
 @transaction.atomic
@@ -194,6 +231,8 @@ def record_handover(
         notes=handover.notes,
         recorded_by=user,
     )
+    if handover.to_organisation.pk != case.owner_id:
+        access_actions.share_for_handover(user=user, case=case, recipient=handover.to_organisation)
     add_event(
         case,
         TimelineEvent.Kind.HANDOVER,
@@ -212,3 +251,33 @@ def record_handover(
             details={"case": case.reference, "to": handover.to_organisation.pk},
         )
     return row
+
+
+TRANSFER_SENDER_SECTIONS = ("identity", "account")
+
+
+@transaction.atomic
+def transfer_case(*, user, organisation, case, to_organisation, reason: str = "") -> Case:
+    """Move ownership of the case. The sender keeps a read-only view of identity and account,
+    so the border post or police unit can still answer for what it recorded."""
+    from haven.access.models import Share
+
+    if to_organisation.pk == case.owner_id:
+        raise ActionRefused(_("The case is already owned by this organisation."))
+    previous = case.owner
+    Case.objects.filter(pk=case.pk).update(owner=to_organisation)
+    case.owner = to_organisation
+    case.shares.filter(organisation=to_organisation, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_reason="became the owner"
+    )
+    Share.objects.create(
+        case=case, organisation=previous, sections=",".join(TRANSFER_SENDER_SECTIONS),
+        basis=Share.Basis.LAW, legal_basis="Quy chế phối hợp liên ngành, Điều 8 (chuyển giao)",
+        created_by=user,
+    )
+    add_event(case, TimelineEvent.Kind.HANDOVER, user=user, organisation=organisation,
+              transfer_from=previous.pk, transfer_to=to_organisation.pk)
+    audit.record("case.transfer", user=user, organisation=organisation, obj=case,
+                 details={"reference": case.reference, "from": previous.pk,
+                          "to": to_organisation.pk, "reason": reason[:200]})
+    return case

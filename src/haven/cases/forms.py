@@ -41,6 +41,8 @@ ROUTE_REQUIRED = {
 }
 ALL_ROUTE_FIELDS = {name for names in ROUTE_FIELDS.values() for name in names}
 MAX_AGE = 120
+# Far-out years crash time-zone arithmetic; no record in Haven predates the 2000s.
+EARLIEST_RECEPTION_YEAR = 1990
 
 
 class PlaceChoiceField(forms.ModelChoiceField):
@@ -233,6 +235,9 @@ class ReceptionForm(forms.Form):
         label=_("Record number of the handover"), required=False, max_length=100
     )
 
+    # The answer about likely matches: "" (not asked yet), "new", or a person's id.
+    match_choice = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+
     def __init__(self, *args, route: str, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.route = route
@@ -256,6 +261,12 @@ class ReceptionForm(forms.Form):
 
     def clean_received_at(self):
         value = self.cleaned_data["received_at"]
+        if value.year < EARLIEST_RECEPTION_YEAR:
+            raise ValidationError(
+                _("A reception before %(year)s cannot be recorded here; check the year.")
+                % {"year": EARLIEST_RECEPTION_YEAR},
+                code="too_old",
+            )
         if value > timezone.now() + datetime.timedelta(minutes=5):
             raise ValidationError(_("The reception cannot be in the future."), code="future")
         return value

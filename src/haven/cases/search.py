@@ -23,8 +23,12 @@ class CaseSearchForm(forms.Form):
     children = forms.BooleanField(label=_("Children only"), required=False)
 
 
-def filter_cases(queryset, data: dict):
-    """Narrow an access-scoped queryset by the cleaned search form."""
+def filter_cases(queryset, data: dict, *, identity_visible=None):
+    """Narrow an access-scoped queryset by the cleaned search form.
+
+    `identity_visible` is the queryset of cases whose identity section the user sees; names
+    are matched only among those, so a search cannot reveal a name that was not shared.
+    """
     query = (data.get("q") or "").strip()
     if query:
         by_reference = Q(reference__iexact=query) | Q(reference__istartswith=fold(query))
@@ -32,6 +36,8 @@ def filter_cases(queryset, data: dict):
         # Every word of the query must start a word of the name, in any order.
         for token in fold_tokens(query):
             by_name &= Q(person__name_key__contains=f" {token}")
+        if identity_visible is not None:
+            by_name &= Q(id__in=identity_visible.values("id"))
         queryset = queryset.filter(by_reference | by_name)
     if data.get("province"):
         queryset = queryset.filter(province=data["province"])

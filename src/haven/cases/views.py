@@ -9,14 +9,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from haven.access import policy
+from haven.access.forms import ConsentForm, ShareForm
+from haven.access.models import Section
 from haven.audit import log as audit
-from haven.cases import actions, documents
+from haven.cases import actions, documents, reception_matches, tasks
 from haven.cases.forms import ROUTE_FIELDS, ChildFormSet, DocumentFormSet, ReceptionForm
-from haven.cases.models import CaseStatus, EntryRoute, TimelineEvent
+from haven.cases.models import CaseStatus, EntryRoute
 from haven.cases.search import CaseSearchForm, filter_cases
 from haven.people.models import IdentityDocument
 
 PAGE_SIZE = 25
+# Which section of the record each kind of document belongs to.
+DOCUMENT_SECTIONS = {
+    "identity": Section.IDENTITY,
+    "medical": Section.HEALTH,
+    "handover_record": Section.ACCOUNT,
+    "persons_list": Section.ACCOUNT,
+    "other": Section.LEGAL,
+}
 
 
 def _client_ip(request) -> str:
@@ -44,9 +54,13 @@ def work_list(request):
 def case_list(request):
     form = CaseSearchForm(request.GET or None)
     cases = policy.cases_visible_to(request.user)
+    with_identity = policy.cases_with_section(request.user, Section.IDENTITY)
     if form.is_valid():
-        cases = filter_cases(cases, form.cleaned_data)
+        cases = filter_cases(cases, form.cleaned_data, identity_visible=with_identity)
     page = Paginator(_listing(cases), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.identity_ids = set(
+        with_identity.filter(id__in=[c.pk for c in page.object_list]).values_list("id", flat=True)
+    )
     audit.record(
         "case.search",
         user=request.user,
@@ -61,15 +75,23 @@ def case_list(request):
 @require_GET
 def case_detail(request, reference):
     case = policy.get_case_for(request.user, reference)
+    access = policy.case_access(request.user, case)
     audit.record(
         "case.view",
         user=request.user,
         obj=case,
         ip_address=_client_ip(request),
-        details={"reference": case.reference},
+        details={"reference": case.reference, "sections": sorted(access.sections)},
     )
+    documents_seen = [
+        d
+        for d in case.documents.select_related("uploaded_by")
+        if access.sees(DOCUMENT_SECTIONS[d.kind])
+    ]
     context = {
         "case": case,
+        "access": access,
+        "overdue_tasks": list(tasks.overdue(case.tasks.filter(done_at__isnull=True))),
         "person": case.person,
         "identity_documents": case.person.documents.select_related("issuing_country"),
         "receptions": case.receptions.select_related(
@@ -81,15 +103,22 @@ def case_detail(request, reference):
             "recorded_by",
         ).prefetch_related("accompanying_children__child"),
         "handovers": case.handovers.select_related("from_organisation", "to_organisation"),
-        "documents": case.documents.select_related("uploaded_by"),
+        "documents": documents_seen,
         "timeline": case.timeline.select_related("actor", "organisation"),
         "other_cases": policy.cases_visible_to(request.user)
         .filter(person=case.person)
         .exclude(pk=case.pk)
-        .order_by("-opened_at"),
-        "can_write": policy.cases_writable_by(request.user).filter(pk=case.pk).exists(),
-        "event_kinds": dict(TimelineEvent.Kind.choices),
+        .order_by("-opened_at")
+        if access.sees(Section.IDENTITY)
+        else [],
     }
+    if access.can_share:
+        context.update(
+            consents=case.consents.select_related("recipient_organisation", "recorded_by"),
+            shares=case.shares.select_related("organisation", "consent", "created_by"),
+            consent_form=ConsentForm(),
+            share_form=ShareForm(case=case),
+        )
     return render(request, "cases/case_detail.html", context)
 
 
@@ -98,6 +127,8 @@ def case_detail(request, reference):
 def document_download(request, reference, document_id):
     case = policy.get_case_for(request.user, reference)
     document = get_object_or_404(case.documents, pk=document_id)
+    if not policy.case_access(request.user, case).sees(DOCUMENT_SECTIONS[document.kind]):
+        raise Http404("No such document")
     try:
         data = documents.read(document.storage_name)
     except FileNotFoundError as exc:
@@ -195,42 +226,16 @@ def reception_new(request, route):
     uploads = DocumentFormSet(
         request.POST if post else None, request.FILES if post else None, prefix="doc"
     )
+    match_panel = None
     if post and form.is_valid() and children.is_valid() and uploads.is_valid():
         data = form.cleaned_data
-        identity = None
-        if data.get("document_kind"):
-            identity = {"kind": data["document_kind"], "number": data["document_number"]}
-        handover = None
-        if data.get("handover_to"):
-            handover = actions.NewHandover(
-                to_organisation=data["handover_to"],
-                handed_over_at=data["handover_at"],
-                record_number=data.get("handover_record", ""),
-            )
-        case = actions.receive_person(
-            user=request.user,
-            organisation=data["organisation"],
-            person_fields=_person_fields(data),
-            reception_fields=_reception_fields(form),
-            identity_document=identity,
-            children=[_child_fields(c, data["received_at"]) for c in children.cleaned_data if c],
-            new_documents=[
-                actions.NewDocument(
-                    kind=f.cleaned_data["kind"],
-                    uploaded=f.cleaned_data["file"],
-                    content_type=f.content_type,
-                )
-                for f in uploads.forms
-                if f.cleaned_data.get("file")
-            ],
-            handover=handover,
-            ip_address=_client_ip(request),
-        )
-        messages.success(
-            request, _("Reception recorded as case %(ref)s.") % {"ref": case.reference}
-        )
-        return redirect("cases:detail", reference=case.reference)
-    if post:
+        person_fields = _person_fields(data)
+        matches = reception_matches.check(request.user, person_fields, data)
+        if matches.must_ask:
+            match_panel = matches
+        else:
+            return _save_reception(request, form, children, uploads, person_fields, matches)
+    elif post:
         messages.error(
             request,
             _(
@@ -238,13 +243,61 @@ def reception_new(request, route):
                 "marked below. Attached files must be chosen again."
             ),
         )
+    if match_panel is not None:
+        messages.warning(
+            request,
+            _(
+                "Haven may already know this person. Say whether she is one of the persons "
+                "below before saving. Attached files must be chosen again."
+            ),
+        )
     context = {
         "form": form,
         "children": children,
         "uploads": uploads,
+        "match_panel": match_panel,
         "route": route,
         "route_label": dict(EntryRoute.choices)[route],
         "route_fields": ROUTE_FIELDS[route],
         "document_kinds": IdentityDocument.Kind.choices,
     }
-    return render(request, "cases/reception_form.html", context, status=400 if post else 200)
+    status = 400 if post and match_panel is None else 200
+    return render(request, "cases/reception_form.html", context, status=status)
+
+
+def _save_reception(request, form, children, uploads, person_fields, matches):
+    """Create the case (for a known person if she chose one), then keep the answers."""
+    data = form.cleaned_data
+    identity = None
+    if data.get("document_kind"):
+        identity = {"kind": data["document_kind"], "number": data["document_number"]}
+    handover = None
+    if data.get("handover_to"):
+        handover = actions.NewHandover(
+            to_organisation=data["handover_to"],
+            handed_over_at=data["handover_at"],
+            record_number=data.get("handover_record", ""),
+        )
+    case = actions.receive_person(
+        user=request.user,
+        organisation=data["organisation"],
+        existing_person=matches.chosen,
+        person_fields=person_fields,
+        reception_fields=_reception_fields(form),
+        identity_document=identity,
+        children=[_child_fields(c, data["received_at"]) for c in children.cleaned_data if c],
+        new_documents=[
+            actions.NewDocument(
+                kind=f.cleaned_data["kind"],
+                uploaded=f.cleaned_data["file"],
+                content_type=f.content_type,
+            )
+            for f in uploads.forms
+            if f.cleaned_data.get("file")
+        ],
+        handover=handover,
+        ip_address=_client_ip(request),
+    )
+    reception_matches.keep_answers(request.user, case.person, matches)
+    messages.success(request, _("Reception recorded as case %(ref)s.") % {"ref": case.reference})
+    return redirect("cases:detail", reference=case.reference)

@@ -61,6 +61,16 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class ReturnWish(models.TextChoices):
+        GO_HOME = "go_home", _("go home")
+        FACILITY = "facility", _("go to a support facility")
+        OTHER_COMMUNITY = "other_community", _("settle in another community")
+
+    return_wish = models.CharField(
+        _("her wish after return"), max_length=20, choices=ReturnWish.choices, blank=True
+    )
+    reintegrated_on = models.DateField(_("reintegrated on"), null=True, blank=True)
     previous_case = models.ForeignKey(
         "self",
         verbose_name=_("earlier case of the same person"),
@@ -365,6 +375,9 @@ class TimelineEvent(models.Model):
         HANDOVER = "handover", _("handed over")
         DOCUMENT = "document", _("document added")
         STATUS = "status", _("status changed")
+        CONSENT = "consent", _("consent recorded")
+        SHARE = "share", _("shared with another organisation")
+        SHARE_ENDED = "share_ended", _("sharing ended")
         NOTE = "note", _("note")
 
     case = models.ForeignKey(

@@ -1,0 +1,179 @@
+"""The steps of a case after reception: tab pages, the POST actions behind their forms,
+the inbox. Every action view is made by `case_action`, so access, the acting organisation,
+form errors and refusals are handled the same way everywhere."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from haven.access import policy
+from haven.access.models import Section
+from haven.audit import log as audit
+from haven.cases import identification, returns, tasks, workflow
+from haven.cases.journey_forms import (
+    DecisionForm,
+    ReturnStepAssignForm,
+    ReturnStepDoneForm,
+    ReturnWishForm,
+    ScreeningForm,
+    TransitionForm,
+)
+from haven.cases.models import ReturnStep
+from haven.errors import ActionRefused
+
+
+def case_action(form_class, run, tab: str, success: str):
+    """A POST view: `run(user, organisation, case, data, pk)` on a valid form."""
+
+    @login_required
+    @require_POST
+    def view(request, reference, pk=None):
+        case = policy.get_case_for(request.user, reference, for_write=True)
+        organisation = policy.acting_organisation(request.user, case)
+        form = form_class(request.POST, case=case)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                for error in errors:
+                    messages.error(request, f"{label}: {error}" if label else error)
+        else:
+            try:
+                run(request.user, organisation, case, form.cleaned_data, pk)
+            except ActionRefused as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, success)
+        return redirect(tab, reference=case.reference)
+
+    return view
+
+
+def tab_context(request, reference, section: str | None):
+    """The case, its access and the audit record of opening one of its tabs."""
+    case = policy.get_case_for(request.user, reference)
+    access = policy.case_access(request.user, case)
+    if section is not None and not access.sees(section):
+        raise Http404("No such case")
+    audit.record(
+        "case.view",
+        user=request.user,
+        obj=case,
+        details={"reference": case.reference, "tab": section or "identification"},
+    )
+    return {"case": case, "access": access, "person": case.person,
+            "overdue_tasks": list(tasks.overdue(case.tasks.filter(done_at__isnull=True)))}
+
+
+@login_required
+@require_GET
+def identification_tab(request, reference):
+    context = tab_context(request, reference, Section.ACCOUNT)
+    case, access = context["case"], context["access"]
+    context.update(
+        tab="identification",
+        screenings=case.screenings.select_related("organisation", "screened_by"),
+        decisions=case.decisions.select_related("organisation", "decided_by").prefetch_related(
+            "evidence"
+        ),
+        return_steps=case.return_steps.select_related("organisation", "paid_by"),
+    )
+    if access.can_write:
+        context.update(
+            screening_form=ScreeningForm(case=case),
+            decision_form=DecisionForm(case=case),
+            transition_form=TransitionForm(case=case),
+            wish_form=ReturnWishForm(case=case),
+            step_done_form=ReturnStepDoneForm(case=case),
+            step_assign_form=ReturnStepAssignForm(case=case),
+        )
+    return render(request, "cases/tab_identification.html", context)
+
+
+def _screen(user, organisation, case, data, pk):
+    identification.record_screening(
+        user=user,
+        organisation=organisation,
+        case=case,
+        acts=data["acts"],
+        means=data["means"],
+        purposes=data["purposes"],
+        notes=data["notes"],
+    )
+
+
+def _decide(user, organisation, case, data, pk):
+    description = data["evidence_description"]
+    identification.decide_identification(
+        user=user,
+        organisation=organisation,
+        case=case,
+        status=data["status"],
+        decided_on=data["decided_on"],
+        evidence=[(k, description) for k in data["evidence"]],
+        legal_basis=data["legal_basis"],
+        referred_to=data["referred_to"],
+        in_vietnam=data["in_vietnam"],
+        notes=data["notes"],
+    )
+
+
+def _transition(user, organisation, case, data, pk):
+    workflow.transition(case, data["status"], user=user, organisation=organisation)
+
+
+def _step(case, pk) -> ReturnStep:
+    return get_object_or_404(case.return_steps, pk=pk)
+
+
+def _step_done(user, organisation, case, data, pk):
+    returns.complete_step(
+        user=user,
+        organisation=organisation,
+        step=_step(case, pk),
+        status=data["status"],
+        cost=data["cost"],
+        paid_by=data["paid_by"],
+        notes=data["notes"],
+    )
+
+
+def _step_assign(user, organisation, case, data, pk):
+    returns.assign_step(
+        user=user,
+        organisation=organisation,
+        step=_step(case, pk),
+        to_organisation=data["to_organisation"],
+    )
+
+
+def _wish(user, organisation, case, data, pk):
+    returns.record_wish(user=user, organisation=organisation, case=case, wish=data["wish"])
+
+
+TAB = "cases:identification"
+screen = case_action(ScreeningForm, _screen, TAB, gettext_lazy("Screening recorded."))
+decide = case_action(DecisionForm, _decide, TAB, gettext_lazy("Identification decision recorded."))
+change_status = case_action(TransitionForm, _transition, TAB, gettext_lazy("Status changed."))
+step_done = case_action(ReturnStepDoneForm, _step_done, TAB, gettext_lazy("Return step recorded."))
+step_assign = case_action(
+    ReturnStepAssignForm, _step_assign, TAB, gettext_lazy("Return step assigned.")
+)
+return_wish = case_action(ReturnWishForm, _wish, TAB, gettext_lazy("Her wish is recorded."))
+
+
+@login_required
+@require_GET
+def inbox(request):
+    open_tasks = tasks.inbox(request.user)
+    return render(
+        request,
+        "cases/inbox.html",
+        {
+            "tasks": open_tasks[:200],
+            "open_count": open_tasks.count(),
+            "overdue_count": tasks.overdue(open_tasks).count(),
+        },
+    )

@@ -1,0 +1,59 @@
+"""Creating, closing and listing due work (the inbox)."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from haven.access import policy
+from haven.agencies.models import Role
+from haven.cases.models import Task
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59)))
+
+
+def open_task(case, kind, organisation, due, *, source: str = "", label: str = "") -> Task:
+    """Add a task; `due` may be a date (due at the end of that day) or a datetime."""
+    due_at = due if isinstance(due, datetime.datetime) else _end_of_day(due)
+    return Task.objects.create(
+        case=case, kind=kind, organisation=organisation, due_at=due_at, source=source, label=label
+    )
+
+
+def close_tasks(case, kind, *, source: str | None = None) -> int:
+    tasks = Task.objects.filter(case=case, kind=kind, done_at__isnull=True)
+    if source is not None:
+        tasks = tasks.filter(source=source)
+    return tasks.update(done_at=timezone.now())
+
+
+def move_due(case, kind, due, *, source: str | None = None) -> int:
+    due_at = due if isinstance(due, datetime.datetime) else _end_of_day(due)
+    tasks = Task.objects.filter(case=case, kind=kind, done_at__isnull=True)
+    if source is not None:
+        tasks = tasks.filter(source=source)
+    return tasks.update(due_at=due_at)
+
+
+def source_of(obj) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def inbox(user):
+    """Open tasks of the user's organisations (and, for supervisors, of units below them),
+    on cases they may see."""
+    orgs = policy.organisation_ids(user, policy.CASE_READER_ROLES)
+    supervised = policy.descendant_ids(policy.organisation_ids(user, {Role.SUPERVISOR}))
+    return (
+        Task.objects.filter(done_at__isnull=True)
+        .filter(Q(organisation_id__in=orgs) | Q(organisation_id__in=supervised))
+        .filter(case__in=policy.cases_visible_to(user))
+        .select_related("case", "organisation")
+        .order_by("due_at", "id")
+    )
+
+
+def overdue(queryset):
+    return queryset.filter(due_at__lt=timezone.now())
