@@ -39,6 +39,8 @@ class Person(models.Model):
     full_name = models.CharField(_("full name as given"), max_length=200)
     other_names = models.CharField(_("other names"), max_length=300, blank=True)
     name_key = models.CharField(max_length=520, db_index=True, editable=False)
+    # The folded given name (the last word), for finding candidate matches quickly.
+    given_key = models.CharField(max_length=60, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     # Known when only the year, or an approximate age, is known.
@@ -82,10 +84,17 @@ class Person(models.Model):
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when record linkage finds this record is the same woman as another: every original
+    # record is kept, and statistics count the person once, by `canonical_id`.
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("same person as"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="merged_records",
+    )
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        indexes = [models.Index(fields=["given_key", "birth_year"], name="person_given_birth")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -97,12 +106,18 @@ class Person(models.Model):
         self.name_key = " " + " ".join(
             filter(None, [text.fold(self.full_name), text.fold(self.other_names)])
         )
+        words = text.fold_tokens(self.full_name)
+        self.given_key = words[-1][:60] if words else ""
         phone = identifiers.normalise_phone(self.phone)
         self.phone_index = crypto.blind_index(phone) if phone else ""
         if self.date_of_birth:
             self.birth_year = self.date_of_birth.year
             self.birth_year_estimated = False
         super().save(*args, **kwargs)
+
+    @property
+    def canonical_id(self) -> int:
+        return self.merged_into_id or self.pk
 
     def age_on(self, on: datetime.date) -> int | None:
         return age_on(self.date_of_birth, self.birth_year, on)
@@ -153,3 +168,62 @@ class IdentityDocument(models.Model):
     def save(self, *args, **kwargs):
         self.number_index = crypto.blind_index(identifiers.normalise_document_number(self.number))
         super().save(*args, **kwargs)
+
+
+class MatchDecision(models.Model):
+    """Whether two person records are the same woman: suggested by linkage, answered by a
+    person. Answers are kept, so the same pair is not asked about again."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("to review")
+        SAME = "same", _("same person")
+        DIFFERENT = "different", _("different persons")
+
+    class Source(models.TextChoices):
+        RECEPTION = "reception", _("at reception")
+        REGISTRY = "registry", _("registry-wide search")
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("match score"))
+    explanation = models.JSONField(_("evidence per field"), default=list)
+    source = models.CharField(_("found"), max_length=16, choices=Source.choices)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices,
+                                default=Decision.PENDING, db_index=True)
+    decided_by = models.ForeignKey(
+        "agencies.User", verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("found at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        verbose_name = _("possible match")
+        verbose_name_plural = _("possible matches")
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_match_pair"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")),
+                                   name="match_pair_ordered"),
+        ]
+
+
+class Merge(models.Model):
+    """`merged` was linked to `kept` as the same woman. Both records stay; undo unlinks."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # Records that pointed at `merged` and were re-pointed at `kept`, to restore on undo.
+    repointed = models.JSONField(default=list)
+    match = models.ForeignKey(MatchDecision, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    merged_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey("agencies.User", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
