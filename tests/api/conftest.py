@@ -1,0 +1,143 @@
+"""API fixtures: the matrix's world (a shared case), tokens for organisations, JSON calls."""
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from haven.access import actions as access_actions
+from haven.access.models import Consent, Share
+from haven.agencies.models import Role
+from haven.api import clients
+from haven.api.models import Scope
+from haven.cases import actions
+from tests.factories import make_case, member
+
+ALL_SCOPES = list(Scope.values)
+
+
+@pytest.fixture
+def world(personas):
+    """A case of the Lào Cai centre shared with the Hà Nội shelter under her consent
+    (identity and support only); the consulate was refused consent."""
+    case = make_case(
+        personas.social_worker,
+        personas.centre_laocai,
+        new_documents=[
+            actions.NewDocument(
+                kind="identity",
+                content_type="application/pdf",
+                uploaded=SimpleUploadedFile("id.pdf", b"%PDF-1.4", content_type="application/pdf"),
+            )
+        ],
+    )
+    common = {
+        "user": personas.social_worker,
+        "organisation": personas.centre_laocai,
+        "case": case,
+        "purpose": Consent.Purpose.SHARE,
+        "informed_in_language": "Tiếng Việt",
+    }
+    given = access_actions.record_consent(
+        decision="given", recipient_organisation=personas.shelter_hanoi, **common
+    )
+    access_actions.record_consent(
+        decision="refused", recipient_organisation=personas.consulate_phnompenh, **common
+    )
+    share = access_actions.share_case(
+        user=personas.social_worker,
+        organisation=personas.centre_laocai,
+        case=case,
+        recipient=personas.shelter_hanoi,
+        sections={"identity", "support"},
+        basis=Share.Basis.CONSENT,
+        consent=given,
+    )
+    return {"case": case, "consent": given, "share": share, "personas": personas}
+
+
+@pytest.fixture
+def org_admin():
+    """An administrator of a given organisation (who manages its API clients)."""
+
+    def _admin(organisation, username=None):
+        return member(organisation, Role.ADMINISTRATOR, username)
+
+    return _admin
+
+
+@pytest.fixture
+def token_for(org_admin):
+    """A new API client of `organisation` with `scopes`; returns its token."""
+    admins = {}
+
+    def _token(organisation, scopes=ALL_SCOPES, name="Register"):
+        if organisation.pk not in admins:
+            admins[organisation.pk] = org_admin(organisation)
+        _client, token = clients.create_client(
+            admin=admins[organisation.pk], organisation=organisation, name=name, scopes=scopes
+        )
+        return token
+
+    return _token
+
+
+class Api:
+    """JSON calls on Django's test client, with a token or with the client's session."""
+
+    def __init__(self, client, token=None, language=None):
+        self.client = client
+        self.token = token
+        self.language = language
+
+    def _headers(self, headers):
+        out = dict(headers or {})
+        if self.token:
+            out["Authorization"] = f"Bearer {self.token}"
+        if self.language:
+            out.setdefault("Accept-Language", self.language)
+        return out
+
+    def get(self, path, params=None, headers=None):
+        return self.client.get(path, params or {}, headers=self._headers(headers))
+
+    def post(self, path, data=None, headers=None):
+        payload = "" if data is None else json.dumps(data, default=str)
+        return self.client.post(
+            path, payload, content_type="application/json", headers=self._headers(headers)
+        )
+
+
+@pytest.fixture
+def api(client):
+    def _api(token=None, language=None, http=None):
+        return Api(http or client, token, language)
+
+    return _api
+
+
+def reception_payload(**overrides) -> dict:
+    import datetime
+
+    from django.utils import timezone
+
+    data = {
+        "entry_route": "border_handover",
+        "received_at": (timezone.now() - datetime.timedelta(hours=3)).isoformat(),
+        "province": "15",
+        "commune": "02788",
+        "full_name": "Lò Thị Mai",
+        "sex": "F",
+        "date_of_birth": "2001-03-09",
+        "nationality": "VN",
+        "destination_country": "CN",
+        "exploitation_forms": ["forced_marriage"],
+        "border_kind": "land",
+        "handed_over_by": "foreign_authority",
+        "foreign_authority": "Hekou border police",
+        "need_shelter": True,
+        "document_kind": "citizen_id",
+        "document_number": "001199012345",
+    }
+    data.update(overrides)
+    return data
