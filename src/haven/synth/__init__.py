@@ -1,0 +1,1 @@
+"""Synthetic registries for benchmarks and demonstrations: realistic, never real persons."""
