@@ -7,7 +7,7 @@ DEMO_ENV := HAVEN_DEMO=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo serve test lint bench bench-linkage messages clean-demo
+.PHONY: install demo serve test lint bench bench-linkage messages clean-demo e2e screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,8 @@ test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench e2e
+	$(BIN)/ruff format --check src tests bench e2e
 
 ## Recompile locale .mo files from the .po files (pure Python, no GNU gettext needed).
 messages: install
@@ -47,3 +47,12 @@ bench-linkage: install
 clean-demo:
 	rm -f var/haven.sqlite3 var/demo-secrets.json
 	rm -rf var/files
+
+## Browser journeys (Playwright + Debian's chromium) on a real server, in Vietnamese and English.
+e2e: install
+	$(BIN)/python -m pytest e2e $(PYTEST_ARGS)
+
+## The journeys again, keeping a picture of every page they check in screenshots/.
+screenshots: install
+	rm -rf screenshots
+	HAVEN_E2E_SCREENSHOTS=1 $(BIN)/python -m pytest e2e $(PYTEST_ARGS)

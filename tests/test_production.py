@@ -44,8 +44,9 @@ def test_without_a_replica_everything_reads_from_the_primary(settings):
 
 def test_json_logs_carry_the_path_but_never_the_query_string():
     request = RequestFactory().get("/cases/", {"q": "Nguyễn Thị Hoà"})
-    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1,
-                               "Bad Request: %s", (request.path,), None)
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Bad Request: %s", (request.path,), None
+    )
     record.request = request
     record.status_code = 400
     line = JsonFormatter().format(record)
@@ -59,11 +60,18 @@ def test_backup_restore_check_restores_every_row(settings):
     if connection.vendor != "postgresql":
         pytest.skip("pg_dump and pg_restore need PostgreSQL")
     db = settings.DATABASES["default"]
-    url = (f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-           f"{connection.settings_dict['NAME']}")
-    result = subprocess.run([str(ROOT / "scripts" / "backup-restore-check")],
-                            env={**os.environ, "DATABASE_URL": url}, capture_output=True,
-                            text=True, timeout=300, check=False)
+    url = (
+        f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+        f"{connection.settings_dict['NAME']}"
+    )
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "backup-restore-check")],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "restored identically" in result.stdout
 

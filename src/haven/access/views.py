@@ -66,7 +66,8 @@ def consent_withdraw(request, reference, consent_id):
     messages.success(
         request,
         ngettext(
-            "Consent withdrawn; %(n)s share ended.", "Consent withdrawn; %(n)s shares ended.",
+            "Consent withdrawn; %(n)s share ended.",
+            "Consent withdrawn; %(n)s shares ended.",
             len(ended),
         )
         % {"n": len(ended)},

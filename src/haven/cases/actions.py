@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from haven.access import actions as access_actions
 from haven.audit import log as audit
-from haven.errors import ActionRefused
 from haven.cases import documents, references
 from haven.cases.models import (
     AccompanyingChild,
@@ -24,6 +23,7 @@ from haven.cases.models import (
     Task,
     TimelineEvent,
 )
+from haven.errors import ActionRefused
 from haven.people.models import ADULT_AGE, IdentityDocument, Person, age_on
 
 
@@ -271,13 +271,31 @@ def transfer_case(*, user, organisation, case, to_organisation, reason: str = ""
         ended_at=timezone.now(), ended_reason="became the owner"
     )
     Share.objects.create(
-        case=case, organisation=previous, sections=",".join(TRANSFER_SENDER_SECTIONS),
-        basis=Share.Basis.LAW, legal_basis="Quy chế phối hợp liên ngành, Điều 8 (chuyển giao)",
+        case=case,
+        organisation=previous,
+        sections=",".join(TRANSFER_SENDER_SECTIONS),
+        basis=Share.Basis.LAW,
+        legal_basis="Quy chế phối hợp liên ngành, Điều 8 (chuyển giao)",
         created_by=user,
     )
-    add_event(case, TimelineEvent.Kind.HANDOVER, user=user, organisation=organisation,
-              transfer_from=previous.pk, transfer_to=to_organisation.pk)
-    audit.record("case.transfer", user=user, organisation=organisation, obj=case,
-                 details={"reference": case.reference, "from": previous.pk,
-                          "to": to_organisation.pk, "reason": reason[:200]})
+    add_event(
+        case,
+        TimelineEvent.Kind.HANDOVER,
+        user=user,
+        organisation=organisation,
+        transfer_from=previous.pk,
+        transfer_to=to_organisation.pk,
+    )
+    audit.record(
+        "case.transfer",
+        user=user,
+        organisation=organisation,
+        obj=case,
+        details={
+            "reference": case.reference,
+            "from": previous.pk,
+            "to": to_organisation.pk,
+            "reason": reason[:200],
+        },
+    )
     return case

@@ -63,8 +63,12 @@ def tab_context(request, reference, section: str | None):
         obj=case,
         details={"reference": case.reference, "tab": section or "identification"},
     )
-    return {"case": case, "access": access, "person": case.person,
-            "overdue_tasks": list(tasks.overdue(case.tasks.filter(done_at__isnull=True)))}
+    return {
+        "case": case,
+        "access": access,
+        "person": case.person,
+        "overdue_tasks": list(tasks.overdue(case.tasks.filter(done_at__isnull=True))),
+    }
 
 
 @login_required

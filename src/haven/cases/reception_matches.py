@@ -47,7 +47,7 @@ class ReceptionMatches:
 
 
 def check(user, person_fields: dict, data: dict) -> ReceptionMatches:
-    candidate = Person(**{k: v for k, v in person_fields.items()})
+    candidate = Person(**person_fields)
     suggestions = matching.suggest(candidate, document_number=data.get("document_number", ""))
     readable = policy.cases_with_section(user, "identity")
     visible, hidden = [], []
@@ -70,11 +70,21 @@ def keep_answers(user, person: Person, matches: ReceptionMatches) -> None:
     the review queue for someone who can see both."""
     for visible in matches.visible:
         if visible.person.pk != person.pk:
-            people_actions.note_match(person, visible.person, score=visible.score,
-                                      explanation=visible.evidence,
-                                      source=MatchDecision.Source.RECEPTION,
-                                      decision=MatchDecision.Decision.DIFFERENT, user=user)
+            people_actions.note_match(
+                person,
+                visible.person,
+                score=visible.score,
+                explanation=visible.evidence,
+                source=MatchDecision.Source.RECEPTION,
+                decision=MatchDecision.Decision.DIFFERENT,
+                user=user,
+            )
     for hidden in matches.hidden:
         if hidden.person.pk != person.pk:
-            people_actions.note_match(person, hidden.person, score=hidden.score, explanation=[],
-                                      source=MatchDecision.Source.RECEPTION)
+            people_actions.note_match(
+                person,
+                hidden.person,
+                score=hidden.score,
+                explanation=[],
+                source=MatchDecision.Source.RECEPTION,
+            )
