@@ -30,5 +30,6 @@ def ready(request):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             problems.append("migrations pending")
     status = 200 if not problems else 503
-    return JsonResponse({"status": "ready" if not problems else "not ready",
-                         "problems": problems}, status=status)
+    return JsonResponse(
+        {"status": "ready" if not problems else "not ready", "problems": problems}, status=status
+    )

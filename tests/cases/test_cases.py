@@ -63,8 +63,12 @@ def test_a_transfer_moves_ownership_and_leaves_the_sender_a_read_only_view(perso
     from haven.access import policy
 
     case = make_case(personas.border_guard, personas.border_post_laocai)
-    actions.transfer_case(user=personas.border_guard, organisation=personas.border_post_laocai,
-                          case=case, to_organisation=personas.centre_laocai)
+    actions.transfer_case(
+        user=personas.border_guard,
+        organisation=personas.border_post_laocai,
+        case=case,
+        to_organisation=personas.centre_laocai,
+    )
     case.refresh_from_db()
     assert case.owner == personas.centre_laocai
     assert policy.cases_writable_by(personas.social_worker).filter(pk=case.pk).exists()

@@ -15,11 +15,18 @@ def test_overdue_work_is_mailed_once_a_day_without_personal_data(personas):
     personas.border_guard.email = "guard@example.org"
     personas.border_guard.save()
     with time_machine.travel(datetime.datetime(2026, 3, 1, 8, tzinfo=datetime.UTC), tick=False):
-        case = make_case(personas.border_guard, personas.border_post_laocai,
-                         person={"full_name": "Lò Thị Mỷ"},
-                         reception={"entry_route": "self_report", "reported_at": "commune",
-                                    "border_kind": "", "handed_over_by": "",
-                                    "received_at": timezone.now()})
+        case = make_case(
+            personas.border_guard,
+            personas.border_post_laocai,
+            person={"full_name": "Lò Thị Mỷ"},
+            reception={
+                "entry_route": "self_report",
+                "reported_at": "commune",
+                "border_kind": "",
+                "handed_over_by": "",
+                "received_at": timezone.now(),
+            },
+        )
     with time_machine.travel(datetime.datetime(2026, 3, 5, 8, tzinfo=datetime.UTC), tick=False):
         call_command("send_reminders")
         call_command("send_reminders")  # the same day: not again

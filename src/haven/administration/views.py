@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from haven.audit import log as audit
 from haven.administration import actions, forms
 from haven.administration import scope as scopes
 from haven.agencies.models import Membership
+from haven.audit import log as audit
 
 PAGE_SIZE = 25
 

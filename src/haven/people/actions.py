@@ -35,7 +35,8 @@ def note_match(a: Person, b: Person, *, score, explanation, source, decision=Non
     """Record (or update) what is known about a pair; a decided pair stays decided."""
     first, second = _pair(a, b)
     row, created = MatchDecision.objects.get_or_create(
-        person_a=first, person_b=second,
+        person_a=first,
+        person_b=second,
         defaults={"score": score, "explanation": explanation, "source": source},
     )
     if decision and row.decision == MatchDecision.Decision.PENDING:
@@ -54,8 +55,12 @@ def decide_match(*, user, match: MatchDecision, same: bool) -> MatchDecision:
     match.decision = MatchDecision.Decision.SAME if same else MatchDecision.Decision.DIFFERENT
     match.decided_by, match.decided_at = user, timezone.now()
     match.save(update_fields=["decision", "decided_by", "decided_at"])
-    audit.record("match.decide", user=user, obj=match,
-                 details={"same": same, "persons": [match.person_a_id, match.person_b_id]})
+    audit.record(
+        "match.decide",
+        user=user,
+        obj=match,
+        details={"same": same, "persons": [match.person_a_id, match.person_b_id]},
+    )
     if same:
         merge_persons(user=user, kept=match.person_a, merged=match.person_b, match=match)
     return match
@@ -71,10 +76,15 @@ def merge_persons(*, user, kept: Person, merged: Person, match=None) -> Merge:
     followers = list(Person.objects.filter(merged_into=merged).values_list("pk", flat=True))
     Person.objects.filter(pk__in=followers).update(merged_into=kept)
     Person.objects.filter(pk=merged.pk).update(merged_into=kept)
-    record = Merge.objects.create(kept=kept, merged=merged, repointed=followers, match=match,
-                                  merged_by=user)
-    audit.record("person.merge", user=user, obj=record,
-                 details={"kept": kept.pk, "merged": merged.pk, "repointed": followers})
+    record = Merge.objects.create(
+        kept=kept, merged=merged, repointed=followers, match=match, merged_by=user
+    )
+    audit.record(
+        "person.merge",
+        user=user,
+        obj=record,
+        details={"kept": kept.pk, "merged": merged.pk, "repointed": followers},
+    )
     return record
 
 
@@ -91,8 +101,12 @@ def undo_merge(*, user, merge: Merge) -> Merge:
         MatchDecision.objects.filter(pk=merge.match_id).update(
             decision=MatchDecision.Decision.DIFFERENT, decided_by=user, decided_at=timezone.now()
         )
-    audit.record("person.merge_undo", user=user, obj=merge,
-                 details={"kept": merge.kept_id, "merged": merge.merged_id})
+    audit.record(
+        "person.merge_undo",
+        user=user,
+        obj=merge,
+        details={"kept": merge.kept_id, "merged": merge.merged_id},
+    )
     return merge
 
 
@@ -108,7 +122,8 @@ def dedupe_registry(progress=None, batch: int = 5000) -> int:
     for pair in pairs:
         a, b = sorted((int(pair.rec_id_a), int(pair.rec_id_b)))
         _, created = MatchDecision.objects.get_or_create(
-            person_a_id=a, person_b_id=b,
+            person_a_id=a,
+            person_b_id=b,
             defaults={"score": pair.score, "source": MatchDecision.Source.REGISTRY},
         )
         added += created

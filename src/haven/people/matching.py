@@ -37,12 +37,17 @@ def record_of(person: Person, rec_id: str | None = None, document_number: str = 
         first = person.documents.first()
         document_number = first.number if first else ""
     return PersonRecord(
-        rec_id=rec_id or str(person.pk), surname=surname, middle_name=middle,
-        given_name=given, sex=person.sex if person.sex in ("F", "M") else "",
+        rec_id=rec_id or str(person.pk),
+        surname=surname,
+        middle_name=middle,
+        given_name=given,
+        sex=person.sex if person.sex in ("F", "M") else "",
         birth_year=born.year if born else person.birth_year,
         birth_month=born.month if born else None,
-        birth_day=born.day if born else None, province=province,
-        national_id=document_number, phone=person.phone,
+        birth_day=born.day if born else None,
+        province=province,
+        national_id=document_number,
+        phone=person.phone,
     )
 
 

@@ -87,8 +87,12 @@ class Person(models.Model):
     # Set when record linkage finds this record is the same woman as another: every original
     # record is kept, and statistics count the person once, by `canonical_id`.
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("same person as"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="merged_records",
+        "self",
+        verbose_name=_("same person as"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
     )
 
     class Meta:
@@ -188,11 +192,20 @@ class MatchDecision(models.Model):
     score = models.FloatField(_("match score"))
     explanation = models.JSONField(_("evidence per field"), default=list)
     source = models.CharField(_("found"), max_length=16, choices=Source.choices)
-    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices,
-                                default=Decision.PENDING, db_index=True)
+    decision = models.CharField(
+        _("decision"),
+        max_length=16,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        db_index=True,
+    )
     decided_by = models.ForeignKey(
-        "agencies.User", verbose_name=_("decided by"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "agencies.User",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("found at"), default=timezone.now)
@@ -203,8 +216,9 @@ class MatchDecision(models.Model):
         verbose_name_plural = _("possible matches")
         constraints = [
             models.UniqueConstraint(fields=["person_a", "person_b"], name="unique_match_pair"),
-            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")),
-                                   name="match_pair_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(person_a__lt=models.F("person_b")), name="match_pair_ordered"
+            ),
         ]
 
 
@@ -215,12 +229,14 @@ class Merge(models.Model):
     merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     # Records that pointed at `merged` and were re-pointed at `kept`, to restore on undo.
     repointed = models.JSONField(default=list)
-    match = models.ForeignKey(MatchDecision, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    match = models.ForeignKey(
+        MatchDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     merged_by = models.ForeignKey("agencies.User", on_delete=models.PROTECT, related_name="+")
     merged_at = models.DateTimeField(default=timezone.now)
-    undone_by = models.ForeignKey("agencies.User", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    undone_by = models.ForeignKey(
+        "agencies.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -49,8 +49,12 @@ def decide(request, pk):
     except ActionRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Merged: she is now counted once.") if same
-                         else _("Kept apart as different persons."))
+        messages.success(
+            request,
+            _("Merged: she is now counted once.")
+            if same
+            else _("Kept apart as different persons."),
+        )
     return redirect("people:review")
 
 
