@@ -6,7 +6,7 @@ same given name with a birth year within one), so a lookup stays fast on million
 
 import dataclasses
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from haven.access import crypto
 from haven.people import identifiers, text
@@ -34,8 +34,8 @@ def record_of(person: Person, rec_id: str | None = None, document_number: str = 
     born = person.date_of_birth
     province = person.home_province.name_vi if person.home_province_id else ""
     if not document_number and person.pk:
-        first = person.documents.first()
-        document_number = first.number if first else ""
+        documents = list(person.documents.all())  # prefetched by `candidates`
+        document_number = documents[0].number if documents else ""
     return PersonRecord(
         rec_id=rec_id or str(person.pk),
         surname=surname,
@@ -66,11 +66,38 @@ def candidates(person: Person, document_number: str = ""):
     year = person.date_of_birth.year if person.date_of_birth else person.birth_year
     if words and year:
         years = [year - 1, year, year + 1]
-        condition |= Q(given_key=words[-1], birth_year__in=years)
+        # Family and given name with a near year: a common given name and year alone give
+        # hundreds of candidates, and a cap would then drop the right one at random.
+        condition |= Q(
+            given_key=words[-1], birth_year__in=years, name_key__startswith=f" {words[0]} "
+        )
     queryset = Person.objects.filter(condition, merged_into__isnull=True)
     if person.pk:
         queryset = queryset.exclude(pk=person.pk)
-    return queryset.select_related("home_province")[:MAX_CANDIDATES]
+    return (
+        queryset.annotate(closeness=_closeness(person, phone, year))
+        .select_related("home_province")
+        .prefetch_related("documents")
+        .order_by("closeness", "pk")[:MAX_CANDIDATES]
+    )
+
+
+def _closeness(person: Person, phone: str, year):
+    """Rank candidates so the cap keeps the likeliest: same phone, then the same date of
+    birth, then day and month swapped, then the same year."""
+    born = person.date_of_birth
+    ranks = []
+    if phone:
+        ranks.append(When(phone_index=crypto.blind_index(phone), then=Value(0)))
+    if born:
+        ranks.append(When(date_of_birth=born, then=Value(1)))
+        if born.day <= 12:
+            ranks.append(
+                When(date_of_birth=born.replace(month=born.day, day=born.month), then=Value(2))
+            )
+    if year:
+        ranks.append(When(birth_year=year, then=Value(3)))
+    return Case(*ranks, default=Value(4), output_field=IntegerField())
 
 
 @dataclasses.dataclass
