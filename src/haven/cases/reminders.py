@@ -36,6 +36,9 @@ def _recipients_by_organisation(org_ids) -> dict[int, list[str]]:
 def send_overdue_reminders(now=None) -> int:
     """Mail each organisation's staff the overdue tasks not reminded in the last day."""
     now = now or timezone.now()
+    from haven.referrals.actions import return_overdue_referrals
+
+    return_overdue_referrals(now)  # unanswered referrals go back to their senders first
     due = (
         overdue(Task.objects.filter(done_at__isnull=True))
         .exclude(reminded_at__gt=now - REMIND_AGAIN_AFTER)

@@ -46,10 +46,12 @@ def inbox(user):
     on cases they may see."""
     orgs = policy.organisation_ids(user, policy.CASE_READER_ROLES)
     supervised = policy.descendant_ids(policy.organisation_ids(user, {Role.SUPERVISOR}))
+    # A referral to answer is due before its case is shared: it shows (linking to the
+    # referral's summary, never the case) although the case itself is not yet visible.
     return (
         Task.objects.filter(done_at__isnull=True)
         .filter(Q(organisation_id__in=orgs) | Q(organisation_id__in=supervised))
-        .filter(case__in=policy.cases_visible_to(user))
+        .filter(Q(case__in=policy.cases_visible_to(user)) | Q(kind=Task.Kind.REFERRAL_RESPONSE))
         .select_related("case", "organisation")
         .order_by("due_at", "id")
     )

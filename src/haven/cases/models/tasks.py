@@ -46,5 +46,11 @@ class Task(models.Model):
         indexes = [models.Index(fields=["organisation", "done_at", "due_at"])]
 
     @property
+    def referral_id(self) -> int | None:
+        """For a referral task, the referral it is about (its source is "referrals.referral:N")."""
+        label, _, pk = self.source.partition(":")
+        return int(pk) if label == "referrals.referral" and pk.isdigit() else None
+
+    @property
     def is_overdue(self) -> bool:
         return self.done_at is None and self.due_at < timezone.now()
