@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 bench-linkage: install
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[bench]"
 	$(BIN)/python bench/linkage/run.py
 
 clean-demo:

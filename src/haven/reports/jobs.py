@@ -1,0 +1,174 @@
+"""Long exports as background jobs: created by a view, run by `haven worker`.
+
+Parameters hold the period, the provinces the requester may count (fixed when asked, so a
+job never widens its scope later), the release flag and the format; never anything about a
+person. Results are files under PROTECTED_FILES_DIR/reports, served only to the requester.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from haven.audit import log as audit
+from haven.reports import exports, htcds, pdf, statistics
+from haven.reports.models import ReportJob
+from haven.reports.periods import Period
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def storage_dir():
+    path = settings.PROTECTED_FILES_DIR / "reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@transaction.atomic
+def create(
+    *,
+    user,
+    organisation_id,
+    kind,
+    fmt,
+    period: Period,
+    scope,
+    province=None,
+    release=True,
+    language="vi",
+) -> ReportJob:
+    provinces = sorted(scope.provinces) if not scope.national else None
+    if province is not None:
+        provinces = [province]
+    job = ReportJob.objects.create(
+        kind=kind,
+        format=fmt,
+        requested_by=user,
+        params={
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "provinces": provinces,
+            "release": bool(release),
+            "language": language,
+        },
+    )
+    audit.record(
+        "report.job.create",
+        user=user,
+        organisation=organisation_id,
+        obj=job,
+        details={"kind": kind, "format": fmt, **job.params},
+    )
+    return job
+
+
+def claim_next() -> ReportJob | None:
+    """The oldest waiting job, marked running; None if there is none. A conditional UPDATE
+    makes the claim safe when several workers run."""
+    for job in ReportJob.objects.filter(status=ReportJob.Status.PENDING).order_by("created_at")[:5]:
+        claimed = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.PENDING).update(
+            status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=1
+        )
+        if claimed:
+            job.refresh_from_db()
+            return job
+    return None
+
+
+def _progress(job):
+    def report(fraction, message=""):
+        ReportJob.objects.filter(pk=job.pk).update(
+            progress=max(1, min(99, int(fraction * 100))), message=str(message)[:200]
+        )
+
+    return report
+
+
+def scope_label(provinces) -> str:
+    from haven.places.models import Province
+
+    if provinces is None:
+        return _("whole country")
+    names = Province.objects.filter(id__in=provinces).order_by("name_vi")
+    return ", ".join(p.name for p in names)
+
+
+def produce(kind: str, fmt: str, params: dict, progress=None) -> tuple[bytes, str]:
+    """(content, file name) of a report; the same code serves jobs and the command line."""
+    period = Period(
+        datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"])
+    )
+    provinces = params.get("provinces")
+    release = params.get("release", True)
+    stem = f"haven-{kind}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    with override(params.get("language") or "vi"):
+        label = scope_label(provinces)
+        if kind == ReportJob.Kind.HTCDS:
+            records, _levels, _left_out = htcds.export(period, provinces)
+            if fmt == "xlsx":
+                return exports.records_xlsx(records, htcds.FIELDS), f"{stem}.xlsx"
+            return exports.records_csv(records, htcds.FIELDS), f"{stem}.csv"
+        loaded = statistics.load(period, provinces, progress=progress)
+        if fmt == "pdf":
+            return pdf.render(loaded, scope_label=label, release=release), f"{stem}.pdf"
+        report = statistics.assemble(loaded, scope_label=label)
+        if release:
+            statistics.release(report)
+        if fmt == "xlsx":
+            return exports.report_xlsx(report), f"{stem}.xlsx"
+        return exports.report_csv(report), f"{stem}.csv"
+
+
+def run(job: ReportJob) -> ReportJob:
+    """Run a claimed job to the end, recording success or failure."""
+    try:
+        content, file_name = produce(job.kind, job.format, job.params, _progress(job))
+    except Exception as error:  # a failed job is shown as failed, the worker goes on
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=ReportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            message=type(error).__name__[:200],
+        )
+        job.refresh_from_db()
+        return job
+    storage_name = secrets.token_hex(16)
+    (storage_dir() / storage_name).write_bytes(content)
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJob.Status.DONE,
+        progress=100,
+        message="",
+        finished_at=timezone.now(),
+        file_name=file_name,
+        storage_name=storage_name,
+    )
+    job.refresh_from_db()
+    audit.record(
+        "report.job.done",
+        obj=job,
+        details={"kind": job.kind, "format": job.format, "requested_by": job.requested_by_id},
+    )
+    return job
+
+
+def read(job: ReportJob) -> bytes:
+    return (storage_dir() / job.storage_name).read_bytes()
+
+
+def run_pending(limit: int | None = None) -> int:
+    """Run waiting jobs one after another; how many ran."""
+    done = 0
+    while limit is None or done < limit:
+        job = claim_next()
+        if job is None:
+            break
+        run(job)
+        done += 1
+    return done

@@ -1,0 +1,183 @@
+"""Who sees which statistics, drill-down through the access policy, exports, jobs, audit."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from haven.access import policy
+from haven.agencies.models import Role
+from haven.audit.models import AuditEvent
+from haven.reports import jobs
+from haven.reports.models import ReportJob
+from tests.factories import member, province
+
+pytestmark = pytest.mark.django_db
+
+
+def query(registry, **extra):
+    params = {"start": registry.period.start, "end": registry.period.end, **extra}
+    return "&".join(f"{k}={v}" for k, v in params.items())
+
+
+@pytest.fixture
+def provincial_analyst(personas):
+    """An analyst of the Lào Cai health department: Lào Cai only."""
+    return member(personas.health_dept_laocai, Role.ANALYST, "analyst.laocai")
+
+
+def test_national_analyst_sees_every_province_and_no_names(registry, personas, login):
+    response = login(personas.analyst).get(f"/reports/?{query(registry)}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for secret in ("Nguyễn Thị Hoà", "Lò Văn Minh", "Vàng Thị Lan", registry.hoa.reference):
+        assert secret not in html
+    assert response.context["report"].measures[0].total == 3
+    assert AuditEvent.objects.filter(action="report.view", actor_id=personas.analyst.pk).exists()
+
+
+def test_provincial_analyst_counts_only_her_province(registry, personas, provincial_analyst, login):
+    scope = policy.statistics_scope(provincial_analyst)
+    assert not scope.national and scope.provinces == {province("15").pk}
+    response = login(provincial_analyst).get(f"/reports/?{query(registry)}")
+    report = response.context["report"]
+    assert report.measures[0].total == 2  # Hoà and Lan, received in Lào Cai
+    assert [key for key, _ in report.table("received.province").rows] == [str(province("15").pk)]
+    # Asking for another province is not a choice she has.
+    other = login(provincial_analyst).get(
+        f"/reports/?{query(registry, province=province('01').pk)}"
+    )
+    assert other.context["form"].errors
+
+
+@pytest.mark.parametrize("persona", ["stranger", "border_guard", "shelter_worker", "administrator"])
+def test_who_may_not_see_statistics_is_refused(registry, personas, login, persona):
+    client = login(getattr(personas, persona))
+    assert client.get(f"/reports/?{query(registry)}").status_code == 404
+    assert client.get(f"/reports/cases/?{query(registry)}").status_code == 404
+    assert client.get(f"/reports/tables/received.province.csv?{query(registry)}").status_code == 404
+
+
+def test_drilldown_shows_analysts_counts_but_no_cases(registry, personas, login):
+    response = login(personas.analyst).get(f"/reports/cases/?{query(registry)}")
+    assert response.status_code == 200
+    assert response.context["cases"] == []
+    assert registry.hoa.reference not in response.content.decode()
+
+
+def test_drilldown_lists_only_cases_the_supervisor_may_open(registry, personas, login):
+    response = login(personas.supervisor).get(f"/reports/cases/?{query(registry, route='police')}")
+    references = {case.reference for case in response.context["cases"]}
+    assert references == {registry.lan.reference}  # the centre's case; not the shelter's
+    assert AuditEvent.objects.filter(action="report.drilldown").exists()
+
+
+def test_table_csv_has_a_bom_and_hides_small_counts(registry, personas, login):
+    response = login(personas.analyst).get(
+        f"/reports/tables/received.province.csv?{query(registry)}"
+    )
+    assert response.status_code == 200
+    assert response.content.startswith("\ufeff".encode())
+    text = response.content.decode("utf-8-sig")
+    assert "Withheld" in text  # three persons in all: under the threshold
+    internal = login(personas.analyst).get(
+        f"/reports/tables/received.province.xlsx?{query(registry)}&release=0"
+    )
+    sheet = load_workbook(io.BytesIO(internal.content)).active
+    assert any(row[-1] == 3 for row in sheet.iter_rows(values_only=True))
+
+
+def test_export_job_runs_in_the_worker_and_only_its_requester_downloads(
+    registry, personas, login, provincial_analyst
+):
+    client = login(personas.analyst)
+    response = client.post(
+        "/reports/exports/",
+        {
+            "kind": "statistics",
+            "format": "pdf",
+            "start": registry.period.start,
+            "end": registry.period.end,
+            "release": "1",
+        },
+    )
+    job = ReportJob.objects.get()
+    assert response.status_code == 302 and str(job.token) in response["Location"]
+    assert client.get(f"/reports/exports/{job.token}/progress/").status_code == 200
+    call_command("worker", "--once")
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE, job.message
+    download = client.get(f"/reports/exports/{job.token}/download/")
+    assert download.content.startswith(b"%PDF")
+    other = login(provincial_analyst)
+    assert other.get(f"/reports/exports/{job.token}/download/").status_code == 404
+    assert AuditEvent.objects.filter(action="report.job.download").count() == 1
+
+
+def test_htcds_export_job(registry, personas, login):
+    client = login(personas.analyst)
+    client.post(
+        "/reports/exports/",
+        {
+            "kind": "htcds",
+            "format": "csv",
+            "start": registry.period.start,
+            "end": registry.period.end,
+        },
+    )
+    job = jobs.run(jobs.claim_next())
+    assert job.status == ReportJob.Status.DONE
+    text = jobs.read(job).decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("htcds_RecordNumber,prs_Gender")
+    assert "Hoà" not in text
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_command_writes_the_same_report(registry, tmp_path, fmt):
+    out = tmp_path / f"report.{fmt}"
+    call_command(
+        "report",
+        "statistics",
+        "--from",
+        str(registry.period.start),
+        "--to",
+        str(registry.period.end),
+        "--format",
+        fmt,
+        "--out",
+        str(out),
+        "--internal",
+    )
+    content = out.read_bytes()
+    assert content
+    if fmt == "csv":
+        assert content.startswith("\ufeff".encode())
+        assert "Nguyễn" not in content.decode("utf-8-sig")
+    assert AuditEvent.objects.filter(action="report.command").exists()
+
+
+def test_pdf_is_bilingual_and_keeps_vietnamese_diacritics(registry):
+    from haven.reports import pdf, statistics
+
+    loaded = statistics.load(registry.period)
+    content = pdf.render(loaded, scope_label="Toàn quốc", release=False)
+    assert content.startswith(b"%PDF") and len(content) > 5000
+
+
+def test_default_period_is_the_last_full_quarter():
+    from haven.reports.periods import default_period
+
+    period = default_period(datetime.date(2025, 2, 10))
+    assert (period.start, period.end) == (datetime.date(2024, 10, 1), datetime.date(2024, 12, 31))
+
+
+def test_dashboard_speaks_vietnamese(registry, personas, login):
+    from tests.test_translations import ENGLISH_MSGIDS, visible_phrases
+
+    response = login(personas.analyst, language="vi").get(f"/reports/?{query(registry)}")
+    html = response.content.decode()
+    assert "Thống kê" in html
+    # "analyst" is the persona's user name in the header, not a label.
+    assert ENGLISH_MSGIDS.found_in(visible_phrases(html, "vi")) - {"analyst"} == set()
