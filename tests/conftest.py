@@ -3,8 +3,10 @@
 import dataclasses
 
 import pytest
+from django.utils import translation
 
 from haven.agencies.models import FrameworkRole, OrganisationKind, Role
+from tests.accounts.helpers import verify_second_factor
 from tests.factories import OrganisationFactory, member, province
 
 K = OrganisationKind
@@ -28,6 +30,22 @@ class Personas:
     stranger: object  # intake officer at a border post in An Giang: same kind, other province
     analyst: object
     administrator: object
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Actions called directly by tests speak English; pages still follow each request's
+    language (Vietnamese by default)."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def protected_files(settings, tmp_path):
+    """Each test stores its uploaded documents in a folder of its own."""
+    settings.PROTECTED_FILES_DIR = tmp_path / "files"
+    return settings.PROTECTED_FILES_DIR
 
 
 @pytest.fixture
@@ -75,6 +93,7 @@ def login(client, settings):
 
     def _login(user, language="en"):
         client.force_login(user)
+        verify_second_factor(client, user)  # as if the code from their phone had been typed
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         return client
 

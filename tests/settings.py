@@ -15,3 +15,6 @@ from haven.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise warns if missing)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# django-axes logs every successful login's reset at INFO: noise in test output.
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405

@@ -18,10 +18,11 @@ from haven.agencies.models import (
     Role,
     User,
 )
-from haven.cases import actions
+from haven.cases import actions, identification, returns, workflow
 from haven.cases.models import Case, EntryRoute, ExploitationForm, Reception, Recruitment
 from haven.people.names import random_name
 from haven.places.models import Country, Ethnicity, Province
+from haven.support import actions as support_actions
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105  (printed by `haven load_demo`; demo only)
 
@@ -345,13 +346,14 @@ def load_cases(orgs, users, count: int = 60, seed: int = 2026) -> int:
                 handed_over_at=received + datetime.timedelta(hours=6),
                 record_number=f"BG-{rng.randint(1000, 9999)}",
             )
-        actions.receive_person(
+        case = actions.receive_person(
             user=users[username],
             organisation=orgs[org_code],
             person_fields=_random_person(rng, received, home, ethnicities),
             reception_fields=reception,
             handover=handover,
         )
+        _progress(case, rng, users, orgs, handover is not None)
     return count
 
 
@@ -359,4 +361,398 @@ def load(cases: int = 60) -> dict:
     orgs = load_organisations()
     users = load_users(orgs)
     created = load_cases(orgs, users, count=cases)
-    return {"organisations": len(orgs), "users": len(users), "cases_created": created}
+    providers = load_providers(orgs, users)
+    return {
+        "organisations": len(orgs),
+        "users": len(users),
+        "cases_created": created,
+        "providers": providers,
+    }
+
+
+# Who decides identification in each demo province.
+DECIDERS = {"15": ("ca.laocai", "ca-laocai"), "91": ("ca.angiang", "ca-angiang")}
+EVIDENCE = [
+    ("own_statement", "Lời khai của người được tiếp nhận"),
+    ("sign", "Được giải cứu cùng những người khác"),
+]
+
+
+def _progress(case, rng: random.Random, users, orgs, handed_over: bool) -> None:
+    """Move a demo case on through the real actions, as far as its age makes plausible."""
+    received_on = timezone.localtime(case.opened_at).date()
+    today = timezone.localdate()
+    age_days = (today - received_on).days
+    if age_days < 5 or rng.random() < 0.2:
+        return  # still waiting: its due work shows in the inbox
+    if handed_over:
+        actions.transfer_case(
+            user=users["bp.cklaocai"],
+            organisation=case.owner,
+            case=case,
+            to_organisation=orgs["ctxh-laocai"],
+        )
+    owner_user = next(u for u, org, *_ in USERS if org == case.owner.code)
+    actor = {"user": users[owner_user], "organisation": case.owner}
+    for step in case.return_steps.all():
+        returns.complete_step(
+            **actor,
+            step=step,
+            cost=rng.choice([None, 1500000, 3200000]),
+            paid_by=case.owner if rng.random() < 0.5 else None,
+        )
+    if case.return_steps.exists():
+        returns.record_wish(**actor, case=case, wish=rng.choice(["go_home", "facility"]))
+    identification.record_screening(
+        **actor,
+        case=case,
+        acts=["recruitment", "transport"],
+        means=["deception"],
+        purposes=["forced_marriage"],
+    )
+    decider, decider_org = DECIDERS.get(case.province.code, DECIDERS["15"])
+    status = rng.choices(["victim", "being_identified", "not_victim"], [6, 3, 1])[0]
+    identification.decide_identification(
+        user=users[decider],
+        organisation=orgs[decider_org],
+        case=case,
+        status=status,
+        decided_on=received_on + datetime.timedelta(days=min(age_days, rng.randint(1, 10))),
+        evidence=EVIDENCE,
+        legal_basis="Law 53/2024/QH15 Art. 32",
+        referred_to="Tư vấn việc làm tại xã" if status == "not_victim" else "",
+    )
+    if status == "not_victim":
+        return
+    workflow.transition(case, "support", **actor)
+    support_actions.save_plan(
+        **actor,
+        case=case,
+        made_with_her=rng.random() < 0.85,
+        her_goals="Học nghề và về sống gần gia đình",
+        her_choices="Không muốn quay lại nơi làm việc cũ",
+    )
+    start = received_on + datetime.timedelta(days=1)
+    days = min(rng.randint(10, 90), max(age_days - 2, 1))
+    support_actions.add_service(
+        **actor,
+        case=case,
+        support_type="essential_needs",
+        status="delivered",
+        starts_on=start,
+        ends_on=start + datetime.timedelta(days=days - 1),
+        quantity=days,
+        unit="day",
+        paid_by=case.owner,
+        funding_source="Ngân sách tỉnh",
+    )
+    support_actions.add_service(
+        **actor,
+        case=case,
+        support_type="medical",
+        status="delivered",
+        starts_on=start,
+        cost=rng.choice([350000, 800000, 1200000]),
+        paid_by=case.owner,
+        funding_source="Ngân sách tỉnh",
+    )
+    if status == "victim":
+        planned = support_actions.add_service(**actor, case=case, support_type="vocational")
+        if rng.random() < 0.2:
+            support_actions.decline_service(**actor, service=planned, reason="Chưa sẵn sàng")
+    support_actions.assess_risk(
+        **actor,
+        case=case,
+        subject=rng.choice(["person", "relatives"]),
+        level=rng.choice(["low", "medium", "high"]),
+        risks=["stigma"],
+    )
+    if age_days < 120 or status != "victim":
+        return
+    support_actions.reintegrate(
+        **actor, case=case, reintegrated_on=received_on + datetime.timedelta(days=100)
+    )
+    for visit in case.follow_up_visits.filter(due_on__lt=today):
+        if rng.random() < 0.75:  # the rest stay overdue, as in the field
+            late = rng.choice([0, 0, 0, 5, 20])
+            support_actions.record_visit(
+                **actor,
+                visit=visit,
+                visited_on=min(visit.due_on + datetime.timedelta(days=late), today),
+                wellbeing=rng.choice(["good", "fair"]),
+                income=rng.choice(["fair", "poor"]),
+                housing="good",
+                safety="good",
+                re_trafficking_risk=rng.choice(["low", "medium"]),
+            )
+
+
+# The referral network: directory entries, funds, a few referrals, an assessment, a training.
+# (organisation code or None for an outside service, maintainer, names, kind, services,
+#  provinces, who they take, languages, care, places, occupancy, funding (source, amount, left))
+PROVIDERS = [
+    (
+        "shelter-hanoi",
+        "shelter-hanoi",
+        "Nhà tạm lánh Ngôi nhà Bình yên Hà Nội",
+        "Peace House Shelter Hanoi",
+        "state_facility",
+        ["essential_needs", "medical", "psychological", "legal_information", "vocational"],
+        ["01"],
+        {"takes_children": True},
+        ["hmn"],
+        ["mental_health"],
+        30,
+        24,
+        ("Ngân sách thành phố Hà Nội", 900_000_000, 310_000_000),
+    ),
+    (
+        "ctxh-laocai",
+        "ctxh-laocai",
+        "Trung tâm Công tác xã hội tỉnh Lào Cai",
+        "Lao Cai Social Work Centre",
+        "state_facility",
+        ["essential_needs", "medical", "psychological", "interpretation", "travel_costs"],
+        ["15"],
+        {"takes_men": True},
+        ["hmn", "dao", "tyz"],
+        [],
+        20,
+        20,
+        ("Ngân sách tỉnh Lào Cai", 400_000_000, 0),
+    ),
+    (
+        "osso-hanoi",
+        "osso-hanoi",
+        "Văn phòng Hỗ trợ một cửa Hội Phụ nữ Hà Nội",
+        "Hanoi Women's Union OSSO",
+        "osso",
+        ["legal_information", "psychological", "legal_aid"],
+        ["01"],
+        {},
+        [],
+        [],
+        None,
+        0,
+        None,
+    ),
+    (
+        "ngo-songmoi",
+        "ngo-songmoi",
+        "Tổ chức Sống Mới (phi chính phủ, dữ liệu mẫu)",
+        "New Life Organisation (NGO, demo)",
+        "ngo",
+        ["vocational", "allowance", "psychological", "schooling"],
+        ["15", "01"],
+        {"takes_children": True, "takes_men": True},
+        ["hmn", "en"],
+        ["hiv"],
+        12,
+        5,
+        ("Dự án tái hòa nhập (nhà tài trợ, dữ liệu mẫu)", 600_000_000, 420_000_000),
+    ),
+    (
+        "hotline-111",
+        "hotline-111",
+        "Tổng đài 111",
+        "Hotline 111",
+        "hotline",
+        ["legal_information", "psychological"],
+        [],
+        {"takes_children": True, "takes_men": True, "nationwide": True},
+        [],
+        [],
+        None,
+        0,
+        None,
+    ),
+    (
+        None,
+        "syt-laocai",
+        "Trung tâm Trợ giúp pháp lý Nhà nước tỉnh Lào Cai (dữ liệu mẫu)",
+        "Lao Cai State Legal Aid Centre (demo)",
+        "legal_aid",
+        ["legal_aid", "legal_information"],
+        ["15"],
+        {"takes_children": True, "takes_men": True},
+        ["hmn"],
+        [],
+        None,
+        0,
+        ("Ngân sách nhà nước", 120_000_000, 80_000_000),
+    ),
+    (
+        None,
+        "syt-angiang",
+        "Trường Trung cấp nghề dân tộc nội trú An Giang (dữ liệu mẫu)",
+        "An Giang Ethnic Vocational School (demo)",
+        "vocational",
+        ["vocational", "schooling"],
+        ["91"],
+        {"takes_men": True},
+        ["km"],
+        [],
+        15,
+        9,
+        ("Quỹ học bổng (dữ liệu mẫu)", 200_000_000, 150_000_000),
+    ),
+    (
+        None,
+        "syt-angiang",
+        "Nhà Bình Minh - tạm lánh cho trẻ em An Giang (dữ liệu mẫu)",
+        "Dawn House children's shelter, An Giang (demo)",
+        "ngo",
+        ["essential_needs", "psychological", "schooling"],
+        ["91"],
+        {"takes_children": True, "takes_adults": False, "takes_men": True},
+        ["km"],
+        [],
+        10,
+        6,
+        ("UNICEF (dữ liệu mẫu)", 300_000_000, 90_000_000),
+    ),
+    (
+        None,
+        "ubnd-banlau",
+        "Nhóm tự lực phụ nữ Bản Lầu (dữ liệu mẫu)",
+        "Ban Lau women's self-help group (demo)",
+        "self_help",
+        ["psychological", "vocational"],
+        ["15"],
+        {},
+        ["hmn"],
+        [],
+        None,
+        0,
+        None,
+    ),
+]
+
+
+@transaction.atomic
+def load_providers(orgs, users) -> int:
+    """Directory entries (matched on organisation or name), then, into an empty network,
+    a few referrals made through the real actions."""
+    from decimal import Decimal
+
+    from haven.access import actions as access_actions
+    from haven.referrals import actions as referral_actions
+    from haven.referrals.models import Funding, Provider, Referral, join_codes
+
+    provinces = {p.code: p for p in Province.objects.filter(valid_to__isnull=True)}
+    for (
+        org_code,
+        keeper,
+        name_vi,
+        name_en,
+        kind,
+        services,
+        province_codes,
+        takes,
+        languages,
+        care,
+        places,
+        occupancy,
+        funding,
+    ) in PROVIDERS:
+        organisation = orgs[org_code] if org_code else None
+        lookup = {"organisation": organisation} if organisation else {"name_vi": name_vi}
+        provider = Provider.objects.filter(**lookup).first() or Provider(**lookup)
+        provider.maintained_by = orgs[keeper]
+        provider.name_vi, provider.name_en, provider.kind = name_vi, name_en, kind
+        provider.services = join_codes(services)
+        provider.languages, provider.care = join_codes(languages), join_codes(care)
+        provider.places, provider.occupancy = places, occupancy
+        for field, value in {
+            "takes_women": True,
+            "takes_men": False,
+            "takes_children": False,
+            "takes_adults": True,
+            "nationwide": False,
+            **takes,
+        }.items():
+            setattr(provider, field, value)
+        provider.focal_person = provider.focal_person or "Cán bộ đầu mối (dữ liệu mẫu)"
+        fundings = []
+        if funding and (provider.pk is None or not provider.fundings.exists()):
+            source, amount, left = funding
+            fundings = [Funding(source=source, amount=Decimal(amount), remaining=Decimal(left))]
+        referral_actions.save_provider(
+            user=users["admin.moh"],
+            provider=provider,
+            provinces=[provinces[c] for c in province_codes],
+            fundings=fundings,
+        )
+    if Referral.objects.exists():
+        return len(PROVIDERS)
+    actor = {"user": users["ctxh.laocai"], "organisation": orgs["ctxh-laocai"]}
+    cases = [
+        c
+        for c in Case.objects.filter(owner=orgs["ctxh-laocai"], status="support")
+        .select_related("person")
+        .order_by("opened_at")[:6]
+        if not c.person.is_child
+    ]
+    shelter, shelter_user = orgs["shelter-hanoi"], users["shelter.hanoi"]
+    for index, case in enumerate(cases[:3]):
+        consent = access_actions.record_consent(
+            **actor,
+            case=case,
+            purpose="share",
+            decision="given",
+            informed_in_language="Tiếng Việt",
+            recipient_organisation=shelter,
+        )
+        referral = referral_actions.send_referral(
+            **actor,
+            case=case,
+            to_organisation=shelter,
+            services=["essential_needs", "psychological"],
+            sections=["support", "health"],
+            basis="consent",
+            consent=consent,
+            note="Cần chỗ ở an toàn (dữ liệu mẫu)",
+        )
+        if index == 0:
+            referral_actions.accept_referral(
+                user=shelter_user, organisation=shelter, referral=referral
+            )
+            referral_actions.record_feedback(
+                user=shelter_user,
+                organisation=shelter,
+                referral=referral,
+                outcome="delivered",
+                feedback="Đã tham vấn tâm lý 6 buổi (dữ liệu mẫu)",
+            )
+        elif index == 1:
+            referral_actions.decline_referral(
+                user=shelter_user, organisation=shelter, referral=referral, reason="no_place"
+            )
+    referral_actions.record_assessment(
+        user=users["syt.laocai"],
+        organisation=orgs["syt-laocai"],
+        provider=Provider.objects.get(organisation=orgs["ctxh-laocai"]),
+        assessed_on=timezone.localdate() - datetime.timedelta(days=200),
+        facilities=3,
+        safety=4,
+        health=3,
+        counselling=2,
+        environment=3,
+        staffing=2,
+        vision=3,
+        notes="Cần thêm cán bộ tham vấn (dữ liệu mẫu)",
+    )
+    referral_actions.record_activity(
+        user=users["syt.laocai"],
+        organisation=orgs["syt-laocai"],
+        fields={
+            "kind": "training",
+            "title": "Tập huấn tiếp cận lấy nạn nhân làm trung tâm",
+            "topics": "Quyền của nạn nhân; bảo mật thông tin",
+            "held_from": timezone.localdate() - datetime.timedelta(days=60),
+            "province": provinces["15"],
+        },
+        for_organisations=[orgs["dbp-cklaocai"], orgs["ca-laocai"], orgs["ubnd-banlau"]],
+        participants=[("border_guard", 3, 14, 0), ("police", 2, 6, 0), ("commune", 5, 2, 0)],
+    )
+    return len(PROVIDERS)

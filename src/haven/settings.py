@@ -4,6 +4,7 @@ Production-safe by default: DEBUG off and a secret key required. `HAVEN_DEMO=1` 
 `make demo`) turns on debug and generates throw-away secrets under var/.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,10 +52,25 @@ INSTALLED_APPS = [
     "haven.cases",
     "haven.audit",
     "haven.access",
+    "haven.rules",
+    "haven.support",
+    "haven.synth",
+    "haven.referrals",
+    "haven.administration",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "haven.accounts",
+    "ninja",  # API: django-ninja's docs page templates and static files
+    "haven.api",
+    "haven.imports",
+    "haven.reports",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +80,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "haven.accounts.middleware.RequireOTPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns lockouts into pages
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before checking
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "haven.urls"
@@ -95,6 +119,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+_replica_url = env_str("HAVEN_REPLICA_DATABASE_URL")
+if _replica_url:
+    # A streaming replica that reports read from (haven.db_router); never migrated.
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["haven.db_router.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE: writers take the lock at BEGIN, so concurrent requests wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
@@ -157,7 +187,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = env_int("HAVEN_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = False
-SECURE_REFERRER_POLICY = "no-referrer"
+# No Referer ever leaves for another site (references and search terms stay here). Not
+# "no-referrer": under it browsers send `Origin: null` on same-origin form posts, which
+# Django's CSRF check rightly refuses, so nobody could sign in (found by the e2e suite).
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a domain owner's choice
@@ -174,10 +207,70 @@ DEFAULT_FROM_EMAIL = env_str("HAVEN_FROM_EMAIL", "haven@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "haven.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env_str("HAVEN_LOG_FORMAT", "plain" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("HAVEN_LOG_LEVEL", "INFO")},
 }
 
 # The province whose code starts demo case references when none can be derived.
 HAVEN_DEFAULT_PROVINCE_CODE = env_str("HAVEN_DEFAULT_PROVINCE_CODE", "01")
+
+# Account security ---------------------------------------------------------------------------
+# Lockout (django-axes): failures are counted per username *and* address, so a guessing attack
+# on one account is stopped without letting anyone lock every colleague out from one office.
+AXES_FAILURE_LIMIT = env_int("HAVEN_LOCKOUT_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("HAVEN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "haven.accounts.views.lockout"
+# Our hash-chained audit log already records every login, failure and lockout; axes need not
+# keep a second copy of usernames, addresses and browsers, nor repeat them in the logs.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Two-factor authentication (django-otp TOTP) for everyone who can see identities. The demo
+# turns it off so its shared demo users can sign in; pages then say so (accounts.notice).
+HAVEN_2FA_REQUIRED = env_bool("HAVEN_2FA_REQUIRED", not DEMO)
+OTP_TOTP_ISSUER = "Haven"
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static files,
+# so an injected <script> or inline handler does not run. Nothing may frame Haven.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# TLS ends at the reverse proxy, which also redirects http to https; where Haven itself
+# faces the network, set HAVEN_SSL_REDIRECT=1 instead.
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W008"]
+
+# API ----------------------------------------------------------------------------------------
+# Idempotency keys are kept this long; a retry after that runs the request again.
+HAVEN_IDEMPOTENCY_TTL_HOURS = env_int("HAVEN_IDEMPOTENCY_TTL_HOURS", 24)
+HAVEN_API_MAX_PAGE_SIZE = 100
+# Register imports run in the request (there is no job queue yet), so files are capped.
+HAVEN_IMPORT_MAX_ROWS = env_int("HAVEN_IMPORT_MAX_ROWS", 2000)
+
+# Reports ------------------------------------------------------------------------------------
+# Tables released outside the organisation hide counts below this (with complementary
+# suppression); the de-identified HTCDS export holds every quasi-identifier combination at
+# least K times (11, as the Counter Trafficking Data Collaborative publishes).
+HAVEN_SUPPRESSION_THRESHOLD = env_int("HAVEN_SUPPRESSION_THRESHOLD", 5)
+HAVEN_K_ANONYMITY = env_int("HAVEN_K_ANONYMITY", 11)
