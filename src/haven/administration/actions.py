@@ -12,13 +12,10 @@ from django.utils.translation import gettext as _
 from haven.administration import scope as scopes
 from haven.agencies.models import Membership, Organisation, Role, User
 from haven.audit import log as audit
+from haven.errors import ActionRefused
 
 ORGANISATION_FIELDS = ("code", "name_vi", "name_en", "kind", "framework_role", "parent", "country")
 USER_FIELDS = ("username", "first_name", "last_name", "email")
-
-
-class ActionRefused(Exception):
-    """A request inside the actor's scope that a rule still forbids; the message is for them."""
 
 
 def _value(value):
