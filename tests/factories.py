@@ -81,3 +81,43 @@ def make_case(user, organisation, *, person=None, reception=None, **kwargs):
         reception_fields=reception_fields(**(reception or {})),
         **kwargs,
     )
+
+
+def shared_case(personas):
+    """A case of the Lào Cai centre with an identity document, shared with the Hà Nội
+    shelter under her consent (identity and support only); the consulate was refused.
+    Returns (case, the consent given, the share)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from haven.access import actions as access_actions
+    from haven.access.models import Consent, Share
+
+    document = actions.NewDocument(
+        kind="identity",
+        content_type="application/pdf",
+        uploaded=SimpleUploadedFile("id.pdf", b"%PDF-1.4", content_type="application/pdf"),
+    )
+    case = make_case(personas.social_worker, personas.centre_laocai, new_documents=[document])
+    common = {
+        "user": personas.social_worker,
+        "organisation": personas.centre_laocai,
+        "case": case,
+        "purpose": Consent.Purpose.SHARE,
+        "informed_in_language": "Tiếng Việt",
+    }
+    given = access_actions.record_consent(
+        decision="given", recipient_organisation=personas.shelter_hanoi, **common
+    )
+    access_actions.record_consent(
+        decision="refused", recipient_organisation=personas.consulate_phnompenh, **common
+    )
+    share = access_actions.share_case(
+        user=personas.social_worker,
+        organisation=personas.centre_laocai,
+        case=case,
+        recipient=personas.shelter_hanoi,
+        sections={"identity", "support"},
+        basis=Share.Basis.CONSENT,
+        consent=given,
+    )
+    return case, given, share

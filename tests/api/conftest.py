@@ -3,15 +3,11 @@
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from haven.access import actions as access_actions
-from haven.access.models import Consent, Share
 from haven.agencies.models import Role
 from haven.api import clients
 from haven.api.models import Scope
-from haven.cases import actions
-from tests.factories import make_case, member
+from tests.factories import member, shared_case
 
 ALL_SCOPES = list(Scope.values)
 
@@ -20,39 +16,7 @@ ALL_SCOPES = list(Scope.values)
 def world(personas):
     """A case of the Lào Cai centre shared with the Hà Nội shelter under her consent
     (identity and support only); the consulate was refused consent."""
-    case = make_case(
-        personas.social_worker,
-        personas.centre_laocai,
-        new_documents=[
-            actions.NewDocument(
-                kind="identity",
-                content_type="application/pdf",
-                uploaded=SimpleUploadedFile("id.pdf", b"%PDF-1.4", content_type="application/pdf"),
-            )
-        ],
-    )
-    common = {
-        "user": personas.social_worker,
-        "organisation": personas.centre_laocai,
-        "case": case,
-        "purpose": Consent.Purpose.SHARE,
-        "informed_in_language": "Tiếng Việt",
-    }
-    given = access_actions.record_consent(
-        decision="given", recipient_organisation=personas.shelter_hanoi, **common
-    )
-    access_actions.record_consent(
-        decision="refused", recipient_organisation=personas.consulate_phnompenh, **common
-    )
-    share = access_actions.share_case(
-        user=personas.social_worker,
-        organisation=personas.centre_laocai,
-        case=case,
-        recipient=personas.shelter_hanoi,
-        sections={"identity", "support"},
-        basis=Share.Basis.CONSENT,
-        consent=given,
-    )
+    case, given, share = shared_case(personas)
     return {"case": case, "consent": given, "share": share, "personas": personas}
 
 
