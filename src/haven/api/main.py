@@ -4,7 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 
 from haven.api import errors
-from haven.api.routers import cases, consents, persons, receptions, shares
+from haven.api.routers import (
+    cases,
+    consents,
+    decisions,
+    persons,
+    providers,
+    receptions,
+    referrals,
+    services,
+    shares,
+    statistics,
+)
 
 DESCRIPTION = """
 Haven's JSON API. It applies the same access policy, the same validation and the same
@@ -15,8 +26,10 @@ POST), or an API client token: `Authorization: Bearer hvn_…`. API clients are 
 listed and revoked by an administrator of their organisation (page `/api/clients/`); only a
 hash of the token is stored and the token is shown once. **An API client acts as its
 organisation with the rights of a case worker there**, and only within its scopes:
-`cases:read`, `receptions:write`, `consents:write`, `shares:write`. A revoked or unknown
-token gets `401`; a missing scope `403 insufficient_scope`.
+`cases:read`, `receptions:write`, `consents:write`, `shares:write`, `decisions:write`,
+`services:write`, `referrals:write`, `providers:read`, `statistics:read`. A revoked or
+unknown token gets `401`; a missing scope `403 insufficient_scope`. Statistics are for
+analysts and supervisors only, so an API client (a case worker) always gets `404` there.
 
 **Errors.** Every error has the body
 `{"error": {"code": "…", "message": "…", "fields": {"field": ["…"]}}}`. Messages are in
@@ -43,7 +56,18 @@ api = NinjaAPI(
 )
 errors.install(api)
 
-for module in (cases, persons, receptions, consents, shares):
+for module in (
+    cases,
+    persons,
+    receptions,
+    consents,
+    shares,
+    decisions,
+    services,
+    providers,
+    referrals,
+    statistics,
+):
     api.add_router("", module.router)
 
 __all__ = ["api", "_"]

@@ -19,6 +19,11 @@ class Scope(models.TextChoices):
     RECEPTIONS_WRITE = "receptions:write", _("record receptions")
     CONSENTS_WRITE = "consents:write", _("record and withdraw consents")
     SHARES_WRITE = "shares:write", _("share cases and end shares")
+    DECISIONS_WRITE = "decisions:write", _("record identification decisions")
+    SERVICES_WRITE = "services:write", _("record services and that she declined one")
+    REFERRALS_WRITE = "referrals:write", _("send, accept and decline referrals")
+    PROVIDERS_READ = "providers:read", _("read the directory of service providers")
+    STATISTICS_READ = "statistics:read", _("read aggregate statistics")
 
 
 class ApiClient(models.Model):
