@@ -8,19 +8,16 @@ what the next persona meets.
 """
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from haven.access import actions as access_actions
-from haven.access.models import Consent, Share
+from haven.access.models import Share
 from haven.api.clients import create_client
-from haven.cases import actions
 from haven.people import actions as people_actions
 from haven.referrals import actions as referral_actions
 from haven.referrals.models import Provider
 from haven.support import actions as support_actions
-from tests.factories import make_case
+from tests.factories import make_case, shared_case
 from tests.imports.helpers import csv_bytes, make_register_import, row
 
 ALLOW, DENY, LOGIN, OK = "allow", "deny", "login", "ok"
@@ -297,39 +294,7 @@ def test_every_url_pattern_is_in_the_matrix():
 def world(personas):
     """A case of the Lào Cai centre, shared with the Hà Nội shelter under consent; the
     consulate was refused consent."""
-    case = make_case(
-        personas.social_worker,
-        personas.centre_laocai,
-        new_documents=[
-            actions.NewDocument(
-                kind="identity",
-                content_type="application/pdf",
-                uploaded=SimpleUploadedFile("id.pdf", b"%PDF-1.4", content_type="application/pdf"),
-            )
-        ],
-    )
-    common = {
-        "user": personas.social_worker,
-        "organisation": personas.centre_laocai,
-        "case": case,
-        "purpose": Consent.Purpose.SHARE,
-        "informed_in_language": "Tiếng Việt",
-    }
-    given = access_actions.record_consent(
-        decision="given", recipient_organisation=personas.shelter_hanoi, **common
-    )
-    access_actions.record_consent(
-        decision="refused", recipient_organisation=personas.consulate_phnompenh, **common
-    )
-    share = access_actions.share_case(
-        user=personas.social_worker,
-        organisation=personas.centre_laocai,
-        case=case,
-        recipient=personas.shelter_hanoi,
-        sections={"identity", "support"},
-        basis=Share.Basis.CONSENT,
-        consent=given,
-    )
+    case, given, share = shared_case(personas)
     service = support_actions.add_service(
         user=personas.social_worker,
         organisation=personas.centre_laocai,

@@ -12,8 +12,10 @@ one query feeds every breakdown of a measure.
 
 import dataclasses
 import datetime
+import functools
 
-from django.db.models import F, Q
+from django.db import connections
+from django.db.models import F, Lookup, Q
 from django.db.models.functions import Coalesce, TruncDate
 
 from haven.cases.models import IdentificationDecision, Reception
@@ -64,6 +66,7 @@ def _province_filter(field: str, provinces):
     return Q(**{f"{field}_id__in": provinces}) | Q(**{f"{field}__successor_id__in": provinces})
 
 
+@functools.lru_cache(maxsize=1024)
 def _forms(value: str) -> tuple[str, ...]:
     return tuple(code for code in (value or "").split(",") if code)
 
@@ -137,23 +140,43 @@ class _CaseOrigin:
     forms: tuple[str, ...]
 
 
+class _AnyOf(Lookup):
+    """`column = ANY(%s)`: a list of ids bound as one array parameter (PostgreSQL only)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+
+def by_case_ids(queryset, case_ids: list[int]):
+    """`queryset` limited to `case_ids`, as one or more querysets: on PostgreSQL one, the
+    ids bound as one array parameter (`= ANY(%s)`, read through a case_id index);
+    elsewhere one per chunk of an IN list."""
+    if connections[queryset.db].vendor == "postgresql":
+        yield queryset.filter(_AnyOf(F("case_id"), case_ids))
+        return
+    for start in range(0, len(case_ids), CHUNK):
+        yield queryset.filter(case_id__in=case_ids[start : start + CHUNK])
+
+
 def _case_origins(case_ids) -> dict[int, _CaseOrigin]:
-    """What each case's first reception recorded, one query per chunk of cases."""
+    """What each case's first reception recorded."""
     origins: dict[int, _CaseOrigin] = {}
     ids = sorted(set(case_ids))
-    for start in range(0, len(ids), CHUNK):
-        rows = (
-            Reception.objects.filter(case_id__in=ids[start : start + CHUNK])
-            .order_by("case_id", "received_at", "id")
-            .values_list(
-                "case_id",
-                "province_id",
-                "province__successor_id",
-                "entry_route",
-                "received_by__framework_role",
-                "destination_country_id",
-                "exploitation_forms",
-            )
+    if not ids:
+        return origins
+    for receptions in by_case_ids(Reception.objects.all(), ids):
+        rows = receptions.order_by("case_id", "received_at", "id").values_list(
+            "case_id",
+            "province_id",
+            "province__successor_id",
+            "entry_route",
+            "received_by__framework_role",
+            "destination_country_id",
+            "exploitation_forms",
         )
         for case_id, province, successor, route, role, destination, forms in rows:
             if case_id not in origins:

@@ -22,7 +22,7 @@ from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.reports.facts import CHUNK, _province_filter
+from haven.reports.facts import _province_filter, by_case_ids
 from haven.reports.periods import Period, bucket_key, local_date
 from haven.support.models import FollowUpVisit, Service, SupportPlan
 
@@ -122,9 +122,10 @@ def _cases_with_earlier(queryset, case_ids, field: str, start) -> set:
     """Of `case_ids`, those with an event before `start` (one indexed probe per case)."""
     found: set = set()
     ids = sorted(set(case_ids))
-    for offset in range(0, len(ids), CHUNK):
+    for chunk in by_case_ids(queryset, ids):
         found.update(
-            queryset.filter(case_id__in=ids[offset : offset + CHUNK], **{f"{field}__lt": start})
+            chunk.filter(**{f"{field}__lt": start})
+            .order_by()
             .values_list("case_id", flat=True)
             .distinct()
         )

@@ -10,7 +10,7 @@ types) she is counted once in each row that applies, and the rows do not add up.
 import copy
 import dataclasses
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -154,20 +154,24 @@ def breakdown(
     label_of: Callable | None = None,
     many: bool = False,
     drill_field: str = "",
+    firsts: list[facts.Fact] | None = None,
 ) -> Table:
     """Distinct persons by `row_of(fact)` × sex. `catalogue` fixes the rows and their order
-    (rows with no one included); otherwise rows are those found, labelled by `label_of`."""
-    firsts = first_per_person(rows)
-    sex_of = {fact.person: sex_column(fact.sex) for fact in firsts}
-    members: dict[tuple[str, str], set] = defaultdict(set)
+    (rows with no one included); otherwise rows are those found, labelled by `label_of`.
+    `firsts`: `first_per_person(rows)`, when the caller has it already."""
+    if firsts is None:
+        firsts = first_per_person(rows)
     if many:
+        sex_of = {fact.person: sex_column(fact.sex) for fact in firsts}
+        members: dict[tuple[str, str], set] = defaultdict(set)
         for fact in rows:
+            sex = sex_of[fact.person]
             for row in row_of(fact):
-                members[(str(row), sex_of[fact.person])].add(fact.person)
+                members[(str(row), sex)].add(fact.person)
+        cells = {cell: len(persons) for cell, persons in members.items()}
     else:
-        for fact in firsts:
-            members[(str(row_of(fact)), sex_of[fact.person])].add(fact.person)
-    cells = {cell: len(persons) for cell, persons in members.items()}
+        # Each person has exactly one first fact, so counting facts counts persons.
+        cells = dict(Counter((str(row_of(fact)), sex_column(fact.sex)) for fact in firsts))
     found = {row for row, _sex in cells}
     if catalogue is None:
         labelled = [(row, label_of(row) if label_of else row) for row in found]
@@ -206,6 +210,7 @@ def measure_tables(
 ) -> list[Table]:
     """The Art. 12 breakdowns of one measure (received, identified or supported);
     `decisions`: every identification decision of the period, whatever its outcome."""
+    firsts = first_per_person(rows)
     tables = [
         breakdown(
             f"{measure}.province",
@@ -215,6 +220,7 @@ def measure_tables(
             lambda f: _maybe_int(f.province),
             catalogue=labels.current_provinces,
             drill_field="province",
+            firsts=firsts,
         )
     ]
     if period.before_reorganisation:
@@ -240,6 +246,7 @@ def measure_tables(
             lambda f: f.route or UNKNOWN,
             catalogue=routes,
             drill_field="route",
+            firsts=firsts,
         ),
         breakdown(
             f"{measure}.role",
@@ -248,6 +255,7 @@ def measure_tables(
             rows,
             lambda f: f.role or UNKNOWN,
             catalogue=roles,
+            firsts=firsts,
         ),
         breakdown(
             f"{measure}.age",
@@ -256,6 +264,7 @@ def measure_tables(
             rows,
             lambda f: age_group(f.age),
             catalogue=ages,
+            firsts=firsts,
         ),
         breakdown(
             f"{measure}.child",
@@ -269,6 +278,7 @@ def measure_tables(
                 (UNKNOWN, NOT_RECORDED),
             ],
             drill_field="children",
+            firsts=firsts,
         ),
         breakdown(
             f"{measure}.ethnicity",
@@ -277,6 +287,7 @@ def measure_tables(
             rows,
             lambda f: _maybe_int(f.ethnicity),
             label_of=_label(labels.ethnicity),
+            firsts=firsts,
         ),
         breakdown(
             f"{measure}.exploitation",
@@ -286,6 +297,7 @@ def measure_tables(
             lambda f: f.forms or (UNKNOWN,),
             catalogue=list(ExploitationForm.choices),
             many=True,
+            firsts=firsts,
         ),
         breakdown(
             f"{measure}.destination",
@@ -294,6 +306,7 @@ def measure_tables(
             rows,
             lambda f: _maybe_int(f.destination),
             label_of=_label(labels.country),
+            firsts=firsts,
         ),
     ]
     if measure == "identified":
@@ -325,6 +338,7 @@ def measure_tables(
                 lambda f: (f.support_type,),
                 catalogue=list(SupportType.choices),
                 many=True,
+                firsts=firsts,
             )
         )
     for table in tables:
@@ -407,8 +421,12 @@ def cost_tables(rows: list[facts.Fact], labels: Labels) -> list[Table]:
 def trend(rows: list[facts.Fact], period: Period, granularity: str) -> list[tuple[str, int]]:
     """Distinct persons per bucket (a person in two buckets counts in each)."""
     persons: dict[str, set] = defaultdict(set)
+    keys: dict[datetime.date, str] = {}  # bucket of each day, computed once per day
     for fact in rows:
-        persons[bucket_key(fact.day, granularity)].add(fact.person)
+        key = keys.get(fact.day)
+        if key is None:
+            key = keys[fact.day] = bucket_key(fact.day, granularity)
+        persons[key].add(fact.person)
     return [(key, len(persons.get(key, ()))) for key in period.buckets(granularity)]
 
 
