@@ -188,3 +188,32 @@ def card(page, heading: str):
     return page.locator("section.card").filter(
         has=page.get_by_role("heading", name=heading, exact=True)
     )
+
+
+def fill_in(form, values: dict):
+    """Fill the controls of one form by name: a page with several inline forms of the same
+    kind (a visit form per scheduled visit) repeats their ids, so ids are not enough."""
+    for name, value in values.items():
+        control = form.locator(f"[name='{name}']")
+        kind = control.evaluate("el => el.tagName === 'SELECT' ? 'select' : el.type")
+        if kind == "select":
+            control.select_option(value)
+        elif kind == "checkbox":
+            control.set_checked(bool(value))
+        else:
+            control.fill(str(value))
+
+
+def open_case_tab(journey, page, reference: str, tab: str, label: str):
+    """From the case page, follow the tab whose link ends in `tab` ("support/", "follow-up/")."""
+    url = f"/cases/{reference}/{tab}"
+    page.locator(f"nav.tabs a[href='{url}']").click()
+    page.wait_for_url(f"**{url}")
+    journey.check(page, label)
+
+
+def open_from_work_list(journey, page, reference: str, label: str):
+    """Follow the case's link in My work (the home page)."""
+    page.locator(f"ul.worklist a[href='/cases/{reference}/']").first.click()
+    page.wait_for_url(f"**/cases/{reference}/")
+    journey.check(page, label)
