@@ -271,7 +271,7 @@ def _random_person(rng: random.Random, received: datetime.datetime, home: Provin
         "date_of_birth": born if rng.random() < 0.8 else None,
         "birth_year": None if rng.random() < 0.8 else born.year,
         "ethnicity": rng.choice(ethnicities),
-        "languages": "Tiếng Việt",
+        "languages": "tiếng Việt, tiếng Mông",
         "needs_interpreter": False,
         "nationality": Country.objects.get(code="VN"),
         "home_province": home,

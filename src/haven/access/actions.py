@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from haven.access.models import ALL_SECTIONS, Consent, Section, Share
 from haven.audit import log as audit
@@ -11,8 +12,9 @@ from haven.errors import ActionRefused
 # What an organisation receiving the person in a handover needs to take her in (Law 53/2024
 # Art. 30; framework Art. 8): everything but the legal file.
 HANDOVER_SECTIONS = frozenset(ALL_SECTIONS - {Section.LEGAL})
-# Stored as data, so in the language of the documents cited.
-HANDOVER_LEGAL_BASIS = "Luật số 53/2024/QH15, Điều 30; Quy chế phối hợp liên ngành, Điều 8"
+# Stored in English and translated when shown (gettext_noop marks it for the catalogue), so
+# each reader sees it in her language; bases typed by users stay as typed.
+HANDOVER_LEGAL_BASIS = gettext_noop("Law 53/2024/QH15 Art. 30; coordination framework Art. 8")
 
 
 def _event(case, kind, user, organisation, **data):

@@ -9,6 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from haven.access import actions as access_actions
 from haven.audit import log as audit
@@ -254,6 +255,8 @@ def record_handover(
 
 
 TRANSFER_SENDER_SECTIONS = ("identity", "account")
+# Stored in English, translated when shown (see access.actions.HANDOVER_LEGAL_BASIS).
+TRANSFER_LEGAL_BASIS = gettext_noop("coordination framework Art. 8 (transfer)")
 
 
 @transaction.atomic
@@ -275,7 +278,7 @@ def transfer_case(*, user, organisation, case, to_organisation, reason: str = ""
         organisation=previous,
         sections=",".join(TRANSFER_SENDER_SECTIONS),
         basis=Share.Basis.LAW,
-        legal_basis="Quy chế phối hợp liên ngành, Điều 8 (chuyển giao)",
+        legal_basis=TRANSFER_LEGAL_BASIS,
         created_by=user,
     )
     add_event(
