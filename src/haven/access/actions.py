@@ -96,7 +96,7 @@ def withdraw_consent(*, user, organisation, consent: Consent) -> list[Share]:
     consent.save(update_fields=["decision", "withdrawn_at"])
     ended = list(consent.shares.filter(ended_at__isnull=True))
     for share in ended:
-        _end(share, now, "consent withdrawn")
+        _end(share, now, gettext_noop("consent withdrawn"))
     _event(
         consent.case,
         "consent",
@@ -214,7 +214,7 @@ def end_share(*, user, organisation, share: Share, reason: str = "") -> Share:
     share = Share.objects.select_for_update().get(pk=share.pk)
     if share.ended_at is not None:
         raise ActionRefused(_("This share has already ended."))
-    _end(share, timezone.now(), reason or "ended by the owning organisation")
+    _end(share, timezone.now(), reason or gettext_noop("ended by the owning organisation"))
     _event(
         share.case,
         "share_ended",

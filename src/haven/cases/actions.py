@@ -271,7 +271,7 @@ def transfer_case(*, user, organisation, case, to_organisation, reason: str = ""
     Case.objects.filter(pk=case.pk).update(owner=to_organisation)
     case.owner = to_organisation
     case.shares.filter(organisation=to_organisation, ended_at__isnull=True).update(
-        ended_at=timezone.now(), ended_reason="became the owner"
+        ended_at=timezone.now(), ended_reason=gettext_noop("became the owner")
     )
     Share.objects.create(
         case=case,

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from haven.agencies.models import Organisation
 from haven.cases.models import Case, DecisionEvidence, IdentificationStatus, ReturnStep
@@ -59,7 +60,7 @@ class DecisionForm(CaseForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     legal_basis = forms.CharField(
-        label=_("Article cited"), max_length=200, initial="Law 53/2024/QH15 Art. 32"
+        label=_("Article cited"), max_length=200, initial=gettext_noop("Law 53/2024/QH15 Art. 32")
     )
     in_vietnam = forms.BooleanField(label=_("She is in Vietnam"), required=False, initial=True)
     referred_to = forms.CharField(
