@@ -123,7 +123,10 @@ def _end(share: Share, at, reason: str) -> None:
     share.save(update_fields=["ended_at", "ended_reason"])
 
 
-def _check_basis(*, user_is_supervisor, case, organisation, basis, consent, legal_basis):
+def check_basis(*, user_is_supervisor, case, organisation, basis, consent, legal_basis):
+    """Refuse (ActionRefused) unless `basis` lets `case` be shared with `organisation`:
+    a given consent to share that covers it, or a cited legal basis. Shares and referrals
+    both rest on this check."""
     if basis == Share.Basis.CONSENT:
         if consent is None:
             raise ActionRefused(_("Choose the consent this share rests on."), field="consent")
@@ -167,7 +170,7 @@ def share_case(
         raise ActionRefused(_("Choose at least one section to share."), field="sections")
     if recipient.pk == case.owner_id:
         raise ActionRefused(_("This organisation already owns the case."), field="recipient")
-    _check_basis(
+    check_basis(
         user_is_supervisor=user_is_supervisor,
         case=case,
         organisation=recipient,

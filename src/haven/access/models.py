@@ -24,6 +24,14 @@ class Section(models.TextChoices):
 
 
 ALL_SECTIONS = frozenset(Section.values)
+# Which section of the record each kind of uploaded document belongs to.
+DOCUMENT_SECTIONS = {
+    "identity": Section.IDENTITY,
+    "medical": Section.HEALTH,
+    "handover_record": Section.ACCOUNT,
+    "persons_list": Section.ACCOUNT,
+    "other": Section.LEGAL,
+}
 
 
 class Consent(models.Model):

@@ -13,13 +13,9 @@ from django.utils.translation import gettext as _
 
 from haven.access import policy
 from haven.agencies.models import Organisation
-from haven.cases import actions
+from haven.cases import actions, reception_input
 from haven.cases.forms import ChildForm, ReceptionForm
 from haven.cases.models import EntryRoute
-
-# The reception page's conversions from cleaned form data to the action's arguments; one
-# definition, so the API and imports record exactly what the page records.
-from haven.cases.views import _child_fields, _person_fields, _reception_fields
 from haven.places.models import Commune, Country, Ethnicity, Province
 
 CODED_FIELDS = {
@@ -97,10 +93,13 @@ class Intake:
         return actions.receive_person(
             user=user,
             organisation=data["organisation"],
-            person_fields=_person_fields(data),
-            reception_fields=_reception_fields(self.form),
+            person_fields=reception_input.person_fields(data),
+            reception_fields=reception_input.reception_fields(self.form),
             identity_document=identity,
-            children=[_child_fields(c.cleaned_data, data["received_at"]) for c in self.children],
+            children=[
+                reception_input.child_fields(c.cleaned_data, data["received_at"])
+                for c in self.children
+            ],
             handover=handover,
             ip_address=ip_address,
         )

@@ -9,8 +9,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from haven.access.models import Section
-from haven.cases.views import DOCUMENT_SECTIONS
+from haven.access.models import DOCUMENT_SECTIONS, Section
 
 
 class Named(Schema):

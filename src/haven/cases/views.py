@@ -10,23 +10,15 @@ from django.views.decorators.http import require_GET
 
 from haven.access import policy
 from haven.access.forms import ConsentForm, ShareForm
-from haven.access.models import Section
+from haven.access.models import DOCUMENT_SECTIONS, Section
 from haven.audit import log as audit
-from haven.cases import actions, documents, reception_matches, tasks
+from haven.cases import actions, documents, reception_input, reception_matches, tasks
 from haven.cases.forms import ROUTE_FIELDS, ChildFormSet, DocumentFormSet, ReceptionForm
 from haven.cases.models import CaseStatus, EntryRoute
 from haven.cases.search import CaseSearchForm, filter_cases
 from haven.people.models import IdentityDocument
 
 PAGE_SIZE = 25
-# Which section of the record each kind of document belongs to.
-DOCUMENT_SECTIONS = {
-    "identity": Section.IDENTITY,
-    "medical": Section.HEALTH,
-    "handover_record": Section.ACCOUNT,
-    "persons_list": Section.ACCOUNT,
-    "other": Section.LEGAL,
-}
 
 
 def _client_ip(request) -> str:
@@ -146,73 +138,6 @@ def document_download(request, reference, document_id):
     return response
 
 
-def _person_fields(data: dict) -> dict:
-    fields = {
-        name: data.get(name)
-        for name in (
-            "full_name",
-            "other_names",
-            "sex",
-            "date_of_birth",
-            "ethnicity",
-            "languages",
-            "needs_interpreter",
-            "nationality",
-            "home_province",
-            "home_commune",
-            "home_address",
-            "phone",
-        )
-    }
-    fields = {
-        k: ("" if v is None and k in {"other_names", "languages", "home_address", "phone"} else v)
-        for k, v in fields.items()
-    }
-    if not data.get("date_of_birth") and data.get("approximate_age") is not None:
-        fields["birth_year"] = data["received_at"].year - data["approximate_age"]
-        fields["birth_year_estimated"] = True
-    return fields
-
-
-def _reception_fields(form: ReceptionForm) -> dict:
-    data = form.cleaned_data
-    fields = {
-        "entry_route": form.route,
-        "received_at": data["received_at"],
-        "province": data["province"],
-        "commune": data.get("commune"),
-        "place_detail": data.get("place_detail", ""),
-        "destination_country": data.get("destination_country"),
-        "exploitation_forms": ",".join(data.get("exploitation_forms") or []),
-        "recruitment": data.get("recruitment", ""),
-        "exploitation_from": data.get("exploitation_from"),
-        "exploitation_to": data.get("exploitation_to"),
-        "account": data.get("account", ""),
-        "needs_notes": data.get("needs_notes", ""),
-    }
-    for need in ("need_medical", "need_shelter", "need_food", "need_clothing", "need_safety"):
-        fields[need] = bool(data.get(need))
-    for name in ROUTE_FIELDS[form.route]:
-        value = data.get(name)
-        fields[name] = (
-            "" if value is None and name not in {"persons_on_list", "return_country"} else value
-        )
-    return fields
-
-
-def _child_fields(child: dict, received_at) -> dict:
-    fields = {
-        "full_name": child["full_name"],
-        "sex": child["sex"],
-        "date_of_birth": child.get("date_of_birth"),
-        "relationship": child.get("relationship", ""),
-    }
-    if not child.get("date_of_birth") and child.get("approximate_age") is not None:
-        fields["birth_year"] = received_at.year - child["approximate_age"]
-        fields["birth_year_estimated"] = True
-    return fields
-
-
 @login_required
 def reception_new(request, route):
     if route not in EntryRoute.values:
@@ -229,7 +154,7 @@ def reception_new(request, route):
     match_panel = None
     if post and form.is_valid() and children.is_valid() and uploads.is_valid():
         data = form.cleaned_data
-        person_fields = _person_fields(data)
+        person_fields = reception_input.person_fields(data)
         matches = reception_matches.check(request.user, person_fields, data)
         if matches.must_ask:
             match_panel = matches
@@ -283,9 +208,11 @@ def _save_reception(request, form, children, uploads, person_fields, matches):
         organisation=data["organisation"],
         existing_person=matches.chosen,
         person_fields=person_fields,
-        reception_fields=_reception_fields(form),
+        reception_fields=reception_input.reception_fields(form),
         identity_document=identity,
-        children=[_child_fields(c, data["received_at"]) for c in children.cleaned_data if c],
+        children=[
+            reception_input.child_fields(c, data["received_at"]) for c in children.cleaned_data if c
+        ],
         new_documents=[
             actions.NewDocument(
                 kind=f.cleaned_data["kind"],

@@ -144,7 +144,7 @@ def send_referral(
         )
     if not set(disclose_care) <= set(Care.values):
         raise ActionRefused(_("Unknown kind of care."), field="disclose_care")
-    access_actions._check_basis(
+    access_actions.check_basis(
         user_is_supervisor=policy.supervises(user, case),
         case=case,
         organisation=to_organisation,
@@ -227,7 +227,7 @@ def accept_referral(*, user, organisation, referral) -> Referral:
     referral = _locked_pending(referral)
     case = referral.case
     if referral.kind == Referral.Kind.TRANSFER:
-        access_actions._check_basis(
+        access_actions.check_basis(
             user_is_supervisor=policy.supervises(referral.created_by, case),
             case=case,
             organisation=referral.to_organisation,
