@@ -46,7 +46,19 @@ def _memberships(user) -> list[tuple[int, str]]:
 
 def forget(user) -> None:
     """Drop what was cached about the user's memberships (after changing them)."""
-    user.__dict__.pop("_haven_memberships", None)
+    for name in ("_haven_memberships", "_haven_supervised"):
+        user.__dict__.pop(name, None)
+
+
+def supervised_ids(user) -> set[int]:
+    """The units below the user's supervisor organisations: walked once per request, since
+    every access question of a page needs it."""
+    cached = getattr(user, "_haven_supervised", None)
+    if cached is None:
+        cached = descendant_ids(organisation_ids(user, {Role.SUPERVISOR}))
+        if getattr(user, "is_authenticated", False):
+            user._haven_supervised = cached
+    return cached
 
 
 def organisation_ids(user, roles) -> set[int]:
@@ -69,9 +81,7 @@ def descendant_ids(root_ids: set[int]) -> set[int]:
 
 def _owning_ids(user) -> set[int]:
     """Organisations whose cases the user works in full: their own and, as supervisor, below."""
-    own = organisation_ids(user, CASE_WRITER_ROLES)
-    supervised = descendant_ids(organisation_ids(user, {Role.SUPERVISOR}))
-    return own | supervised
+    return organisation_ids(user, CASE_WRITER_ROLES) | supervised_ids(user)
 
 
 def active_shares():
@@ -149,8 +159,7 @@ def supervises(user, case) -> bool:
 
 
 def _supervised_or_own_supervisor_ids(user) -> set[int]:
-    supervisor_orgs = organisation_ids(user, {Role.SUPERVISOR})
-    return supervisor_orgs | descendant_ids(supervisor_orgs)
+    return organisation_ids(user, {Role.SUPERVISOR}) | supervised_ids(user)
 
 
 def get_case_for(user, reference: str, *, for_write: bool = False) -> Case:

@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from haven.access import policy
-from haven.agencies.models import Role
 from haven.cases.models import Task
 
 
@@ -45,7 +44,7 @@ def inbox(user):
     """Open tasks of the user's organisations (and, for supervisors, of units below them),
     on cases they may see."""
     orgs = policy.organisation_ids(user, policy.CASE_READER_ROLES)
-    supervised = policy.descendant_ids(policy.organisation_ids(user, {Role.SUPERVISOR}))
+    supervised = policy.supervised_ids(user)
     # A referral to answer is due before its case is shared: it shows (linking to the
     # referral's summary, never the case) although the case itself is not yet visible.
     return (

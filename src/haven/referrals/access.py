@@ -27,7 +27,7 @@ def working_org_ids(user) -> set[int]:
     """Organisations the user works referrals for: their own (staff roles) and, as a
     supervisor, every unit below."""
     own = policy.organisation_ids(user, STAFF_ROLES)
-    return own | policy.descendant_ids(policy.organisation_ids(user, {Role.SUPERVISOR}))
+    return own | policy.supervised_ids(user)
 
 
 def referrals_visible_to(user):
