@@ -124,7 +124,7 @@ def test_a_retry_that_raced_the_first_gets_its_result(world, token_for, api, mon
     assert Case.objects.filter(person__full_name="Lò Thị Mai").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_retries_create_one_case(personas, token_for):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's in-memory test database cannot be shared by threads")

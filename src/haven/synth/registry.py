@@ -1,20 +1,22 @@
 """`haven synth`: a realistic synthetic registry written in bulk.
 
 Each person gets a case with a reception on one entry route, and, as its age makes
-plausible, an identification decision, services, follow-up visits, tasks, timeline events
-and a hash-chained audit record. About 5% of persons are registered a second time by
-another agency (name without diacritics, day and month sometimes swapped), half of them
-already merged, half left for the linkage review queue.
+plausible, an identification decision, a referral to the province's social work centre
+(mostly accepted, opening her support and health sections by law), services, follow-up
+visits, tasks, timeline events and a hash-chained audit record. About 5% of persons are
+registered a second time by another agency (name without diacritics, day and month
+sometimes swapped), half of them already merged, half left for the linkage review queue.
 """
 
 import datetime
 import random
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from haven.access import crypto
+from haven.access.models import Section, Share
 from haven.agencies.models import FrameworkRole, Organisation, OrganisationKind, User
 from haven.audit.log import compute_hash
 from haven.audit.models import AuditEvent, AuditHead
@@ -30,8 +32,10 @@ from haven.people import identifiers, text
 from haven.people.models import Person
 from haven.people.names import random_name
 from haven.places.models import Commune, Country, Ethnicity, Province
+from haven.referrals.actions import age_group
+from haven.referrals.models import Referral
 from haven.support.models import FollowUpVisit, Service
-from haven.synth.writer import IdAllocator, TableWriter
+from haven.synth.writer import CopyThread, IdAllocator, TableWriter, reset_sequence
 
 ROUTES = [("border_handover", 35), ("police", 25), ("return_from_abroad", 20), ("self_report", 20)]
 DESTINATIONS = [
@@ -66,6 +70,7 @@ HEAVY_PROVINCES = {
     "91": 4,
 }
 DUPLICATE_SHARE = 0.05
+REFERRAL_BASIS = "Law 53/2024/QH15 Art. 32"
 YEARS_BACK = 5
 
 
@@ -144,25 +149,34 @@ def _province_orgs(province) -> dict[str, Organisation]:
 
 
 class Generator:
+    TABLES = (
+        Person,
+        Case,
+        Reception,
+        TimelineEvent,
+        IdentificationDecision,
+        Service,
+        FollowUpVisit,
+        Task,
+        Share,
+        Referral,
+        AuditEvent,
+    )
+
     def __init__(self, seed: int = 2026, batch: int = 10_000):
         self.rng = random.Random(seed)
         self.ctx = Context()
         self.ids = IdAllocator()
         self.now = timezone.now()
-        self.writers = {
-            m: TableWriter(m, batch)
-            for m in (
-                Person,
-                Case,
-                Reception,
-                TimelineEvent,
-                IdentificationDecision,
-                Service,
-                FollowUpVisit,
-                Task,
-                AuditEvent,
-            )
-        }
+        # Inside a caller's transaction (tests) the rows must go into that transaction;
+        # otherwise a second connection writes while this one generates.
+        connection = connections["default"]
+        self.pipe = (
+            CopyThread()
+            if connection.vendor == "postgresql" and not connection.in_atomic_block
+            else None
+        )
+        self.writers = {m: TableWriter(m, batch, self.pipe) for m in self.TABLES}
         self.sequences = {
             (s.province_code, s.year): s.last_number for s in ReferenceSequence.objects.all()
         }
@@ -198,7 +212,7 @@ class Generator:
         }
         person_id = self._write_person(fields, received)
         route = _weighted(rng, ROUTES)
-        case_id = self._case(person_id, home, route, received, born)
+        case_id = self._case(person_id, sex, home, route, received, born)
         if rng.random() < DUPLICATE_SHARE:
             duplicate = dict(fields, full_name=_strip(fields["full_name"]), phone="")
             if rng.random() < 0.3:
@@ -206,7 +220,7 @@ class Generator:
             later = received + datetime.timedelta(days=rng.uniform(0.5, 20))
             merged = person_id if rng.random() < 0.5 else None
             duplicate_id = self._write_person(duplicate, later, merged_into=merged)
-            self._case(duplicate_id, home, "police", later, born, previous=None)
+            self._case(duplicate_id, sex, home, "police", later, born, previous=None)
             self.counts["duplicates"] += 1
         del case_id
 
@@ -236,7 +250,7 @@ class Generator:
         self.sequences[key] = self.sequences.get(key, 0) + 1
         return f"{province_code}-{year}-{self.sequences[key]:05d}"
 
-    def _case(self, person_id, home, route, received, born, previous=None) -> int:
+    def _case(self, person_id, sex, home, route, received, born, previous=None) -> int:
         rng, ctx = self.rng, self.ctx
         province = home if route != "return_from_abroad" else rng.choice(ctx.provinces[:10])
         orgs = ctx.orgs[province.code]
@@ -249,7 +263,14 @@ class Generator:
         case_id = self.ids.take(Case)
         age_days = (self.now - received).days
         is_child = (received.date() - born).days < 18 * 365.25
-        status, identification = self._progress(case_id, owner, orgs, received, age_days)
+        age = int((received.date() - born).days // 365.25)
+        summary = {
+            "age_group": age_group(age),
+            "child": is_child,
+            "sex": sex,
+            "province": province.pk,
+        }
+        status, identification = self._progress(case_id, owner, orgs, received, age_days, summary)
         self.writers[Case].add(
             id=case_id,
             reference=self._reference(province.code, received.year),
@@ -276,7 +297,7 @@ class Generator:
             received_at=received,
             province_id=province.pk,
             commune_id=rng.choice(ctx.communes[province.pk]),
-            age_at_reception=int((received.date() - born).days // 365.25),
+            age_at_reception=age,
             is_child=is_child,
             border_kind="land" if route == "border_handover" else "",
             handed_over_by="foreign_authority" if route == "border_handover" else "",
@@ -305,7 +326,7 @@ class Generator:
         self.counts["cases"] += 1
         return case_id
 
-    def _progress(self, case_id, owner, orgs, received, age_days):
+    def _progress(self, case_id, owner, orgs, received, age_days, summary):
         """Decision, services and follow-up as the case's age makes plausible."""
         rng = self.rng
         if age_days < 10 or rng.random() < 0.15:
@@ -333,6 +354,8 @@ class Generator:
         )
         if identification == "not_victim":
             return "screening", identification
+        summary = {**summary, "identification_status": identification}
+        self._referral(case_id, owner, orgs["facility"], received, summary)
         start = decided_on
         days = rng.randint(10, 100)
         for support_type, cost in (("essential_needs", days * 60000), ("medical", 800000)):
@@ -382,6 +405,62 @@ class Generator:
         closed = age_days > 500 and rng.random() < 0.5
         return ("closed" if closed else "follow_up"), identification
 
+    def _referral(self, case_id, owner, facility, received, summary) -> None:
+        """The receiving agency refers her to the province's social work centre, which
+        mostly accepts (opening support and health by law), sometimes declines."""
+        rng = self.rng
+        sent = received + datetime.timedelta(days=rng.uniform(0.5, 5))
+        if sent > self.now:
+            return
+        status = rng.choices(["accepted", "completed", "declined"], [25, 65, 10])[0]
+        answered = min(sent + datetime.timedelta(days=rng.uniform(0.1, 6)), self.now)
+        share_id = None
+        if status != "declined":
+            share_id = self.ids.take(Share)
+            self.writers[Share].add(
+                id=share_id,
+                case_id=case_id,
+                organisation_id=facility.pk,
+                sections=",".join(sorted([Section.HEALTH, Section.SUPPORT])),
+                basis=Share.Basis.LAW,
+                legal_basis=REFERRAL_BASIS,
+                created_by_id=self.ctx.user.pk,
+                created_at=answered,
+            )
+        self.writers[Referral].add(
+            id=self.ids.take(Referral),
+            case_id=case_id,
+            kind=Referral.Kind.REFERRAL,
+            from_organisation_id=owner.pk,
+            to_organisation_id=facility.pk,
+            services="essential_needs,medical",
+            sections="health,support",
+            basis=Share.Basis.LAW,
+            legal_basis=REFERRAL_BASIS,
+            summary={
+                **summary,
+                "needs": ["essential_needs", "medical"],
+                "languages": [],
+                "needs_interpreter": False,
+                "care": [],
+            },
+            note="",
+            status=status,
+            created_by_id=self.ctx.user.pk,
+            created_at=sent,
+            due_at=sent + datetime.timedelta(days=5),
+            decided_by_id=self.ctx.user.pk,
+            decided_at=answered,
+            decline_reason=Referral.DeclineReason.NO_PLACE if status == "declined" else "",
+            decline_detail="",
+            share_id=share_id,
+            outcome=Referral.Outcome.DELIVERED if status == "completed" else "",
+            feedback="",
+            feedback_by_id=self.ctx.user.pk if status == "completed" else None,
+            feedback_at=answered + datetime.timedelta(days=30) if status == "completed" else None,
+        )
+        self.counts["referrals"] += 1
+
     def _audit(self, at, organisation_id, case_id, route) -> None:
         event = AuditEvent(
             id=self.ids.take(AuditEvent),
@@ -406,22 +485,40 @@ class Generator:
     def run(self, persons: int, progress=None) -> dict:
         say = progress or (lambda message: None)
         step = max(persons // 20, 1)
-        with transaction.atomic():
-            for number in range(1, persons + 1):
-                self.person()
-                if number % step == 0:
-                    say(f"{number:,} / {persons:,} persons")
-            for writer in self.writers.values():
-                writer.flush()
-                writer.reset_sequence()
-            for (code, year), last in self.sequences.items():
-                ReferenceSequence.objects.update_or_create(
-                    province_code=code, year=year, defaults={"last_number": last}
-                )
-            AuditHead.objects.update_or_create(
-                pk=1, defaults={"last_id": self.audit_last_id, "last_hash": self.audit_prev}
-            )
+        if self.pipe is None:
+            with transaction.atomic():
+                self._generate(persons, step, say)
+                self._finish()
+            return dict(self.counts)
+        self.pipe.start()
+        try:
+            self._generate(persons, step, say)
+        except BaseException as exc:
+            self.pipe.close(abort=exc)
+            raise
+        say("committing")
+        self.pipe.close(finish=self._finish)
         return dict(self.counts)
+
+    def _generate(self, persons, step, say) -> None:
+        for number in range(1, persons + 1):
+            self.person()
+            if number % step == 0:
+                say(f"{number:,} / {persons:,} persons")
+        for writer in self.writers.values():
+            writer.flush()
+
+    def _finish(self) -> None:
+        """Sequences, reference numbers and the audit head, in the rows' transaction."""
+        for model in self.TABLES:
+            reset_sequence(model)
+        for (code, year), last in self.sequences.items():
+            ReferenceSequence.objects.update_or_create(
+                province_code=code, year=year, defaults={"last_number": last}
+            )
+        AuditHead.objects.update_or_create(
+            pk=1, defaults={"last_id": self.audit_last_id, "last_hash": self.audit_prev}
+        )
 
 
 def _swap(day: datetime.date) -> datetime.date:

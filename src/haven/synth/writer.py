@@ -3,14 +3,18 @@
 Rows are dicts keyed by attribute name; missing columns take the field's default. Ids are
 allocated by the caller (`IdAllocator`), so related rows can point at each other without a
 round trip, and sequences are reset afterwards.
+
+On PostgreSQL, outside a caller's transaction, a `CopyThread` writes the batches on a
+connection of its own while the generator makes the next ones: the database's work
+(parsing, constraints, index upkeep) then runs on the second core instead of in turn.
 """
 
-import datetime
 import json
+import queue
+import threading
 
-from django.db import connection, connections, models
+from django.db import connections, models, transaction
 from django.db.models import NOT_PROVIDED
-from django.utils import timezone
 
 from haven.access import crypto
 from haven.access.fields import EncryptedTextField
@@ -31,42 +35,128 @@ class IdAllocator:
         return first
 
 
-class TableWriter:
-    """Buffers rows of one model and flushes them in batches."""
+def write_rows(model, columns, rows) -> None:
+    """One batch into `model`'s table on the current thread's connection."""
+    connection = connections["default"]
+    table = model._meta.db_table
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg 3: COPY is the fast path for millions of rows
+            with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', rows)  # noqa: S608
 
-    def __init__(self, model, batch: int = 10_000):
+
+def reset_sequence(model) -> None:
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{pk}'), "  # noqa: S608
+            f'COALESCE((SELECT MAX("{pk}") FROM "{table}"), 1))'
+        )
+
+
+class CopyThread(threading.Thread):
+    """Runs every batch, then `finish`, in one transaction on its own connection."""
+
+    _DONE = object()
+
+    def __init__(self, depth: int = 4):
+        super().__init__(name="synth-copy", daemon=True)
+        self.batches: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.finish = None
+
+    def put(self, item) -> None:
+        self.raise_error()
+        self.batches.put(item)
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise RuntimeError("writing the synthetic registry failed") from self.error
+
+    def run(self) -> None:
+        done = False
+        try:
+            with transaction.atomic():
+                while (item := self.batches.get()) is not self._DONE:
+                    write_rows(*item)
+                done = True
+                if self.error is not None:  # the generator failed: roll back
+                    raise self.error
+                if self.finish is not None:
+                    self.finish()
+        except BaseException as exc:  # noqa: BLE001 - handed to the generating thread
+            self.error = self.error or exc
+            # Keep draining so a generator blocked on a full queue is released.
+            while not done:
+                done = self.batches.get() is self._DONE
+        finally:
+            connections["default"].close()
+
+    def close(self, finish=None, abort: BaseException | None = None) -> None:
+        """Commit after running `finish` (or roll back if `abort`), and wait."""
+        self.finish = finish
+        if abort is not None and self.error is None:
+            self.error = abort
+        self.batches.put(self._DONE)
+        self.join()
+        if abort is None:
+            self.raise_error()
+
+
+class TableWriter:
+    """Buffers rows of one model and hands them on in batches."""
+
+    def __init__(self, model, batch: int = 10_000, pipe: CopyThread | None = None):
         self.model = model
         self.batch = batch
-        self.fields = list(model._meta.concrete_fields)
-        self.columns = [f.column for f in self.fields]
-        self.connection = connections["default"]
-        self.convert = [self._converter(f) for f in self.fields]
+        self.pipe = pipe
+        fields = list(model._meta.concrete_fields)
+        self.columns = [f.column for f in fields]
+        vendor = connections["default"].vendor
+        # Per column: attribute name, a fixed default or a callable one, and a converter.
+        self.plan = [(f.attname, *self._default(f), self._converter(f, vendor)) for f in fields]
         self.rows: list[tuple] = []
         self.written = 0
 
-    def _converter(self, field):
-        """How one field's value becomes a column value. On PostgreSQL psycopg adapts dates,
+    @staticmethod
+    def _converter(field, vendor):
+        """How one value becomes a column value. On PostgreSQL psycopg adapts dates,
         decimals and booleans itself, so only encryption and JSON need doing here: Django's
         per-value get_db_prep_save was most of the time spent."""
-        if self.connection.vendor != "postgresql":
-            return lambda value: field.get_db_prep_save(value, self.connection)
+        if vendor != "postgresql":
+            connection = connections["default"]
+            return lambda value: field.get_db_prep_save(value, connection)
         if isinstance(field, EncryptedTextField):
             return lambda value: crypto.encrypt_text(value) if value else value
         if isinstance(field, models.JSONField):
-            return lambda value: json.dumps(value)
+            return json.dumps
         return None
 
-    def _default(self, field):
-        if field.default is not NOT_PROVIDED:
-            return field.get_default()
-        if field.null:
-            return None
-        return ""
+    @staticmethod
+    def _default(field):
+        """(fixed default, callable default); computed once, not per row."""
+        if field.default is NOT_PROVIDED:
+            return (None if field.null else ""), None
+        if callable(field.default):
+            return None, field.default
+        return field.default, None
 
     def add(self, **values) -> None:
         row = []
-        for field, convert in zip(self.fields, self.convert, strict=True):
-            value = values[field.attname] if field.attname in values else self._default(field)
+        for attname, fixed, make, convert in self.plan:
+            value = values.get(attname, fixed)
+            if make is not None and attname not in values:
+                value = make()
             row.append(convert(value) if convert is not None else value)
         self.rows.append(tuple(row))
         if len(self.rows) >= self.batch:
@@ -75,40 +165,9 @@ class TableWriter:
     def flush(self) -> None:
         if not self.rows:
             return
-        table = self.model._meta.db_table
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cols = ", ".join(f'"{c}"' for c in self.columns)
-                raw = cursor.cursor  # psycopg 3: COPY is the fast path for millions of rows
-                with raw.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
-                    for row in self.rows:
-                        copy.write_row([_copy_value(v) for v in row])
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                cols = ", ".join(f'"{c}"' for c in self.columns)
-                cursor.executemany(
-                    f'INSERT INTO "{table}" ({cols}) VALUES ({marks})',  # noqa: S608
-                    self.rows,
-                )
+        if self.pipe is not None:
+            self.pipe.put((self.model, self.columns, self.rows))
+        else:
+            write_rows(self.model, self.columns, self.rows)
         self.written += len(self.rows)
         self.rows = []
-
-    def reset_sequence(self) -> None:
-        if connection.vendor != "postgresql":
-            return
-        table = self.model._meta.db_table
-        pk = self.model._meta.pk.column
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{pk}'), "  # noqa: S608
-                f'COALESCE((SELECT MAX("{pk}") FROM "{table}"), 1))'
-            )
-
-
-def _copy_value(value):
-    """psycopg's prepared JSON adapters are not COPY-friendly: write JSON as text."""
-    if hasattr(value, "obj"):  # psycopg Json wrapper
-        return json.dumps(value.obj)
-    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
-        return timezone.make_aware(value)
-    return value
