@@ -163,9 +163,7 @@ def timeline(page) -> list[str]:
 def search_cases(journey, page, query: str, label: str) -> int:
     """Search the case list as a person types (HTMX); return the number of rows shown."""
     if re.sub(r"^https?://[^/]+", "", page.url).split("?")[0] != "/cases/":
-        page.locator("nav a[href='/cases/']").click()
-        page.wait_for_url("**/cases/")
-        journey.check(page, "case-list")
+        follow(journey, page, nav_link(journey, page, "Cases"), "case-list")
     with page.expect_response(lambda r: "/cases/" in r.url and "q=" in r.url):
         page.fill("#id_q", query)
     page.wait_for_load_state()
@@ -204,16 +202,93 @@ def fill_in(form, values: dict):
             control.fill(str(value))
 
 
-def open_case_tab(journey, page, reference: str, tab: str, label: str):
-    """From the case page, follow the tab whose link ends in `tab` ("support/", "follow-up/")."""
-    url = f"/cases/{reference}/{tab}"
-    page.locator(f"nav.tabs a[href='{url}']").click()
-    page.wait_for_url(f"**{url}")
-    journey.check(page, label)
+def follow(journey, page, link, label: str, **check):
+    """Click a link as a person would, wait for the page it leads to and check that page."""
+    href = link.get_attribute("href")
+    link.click()
+    page.wait_for_url(f"**{href}")
+    journey.check(page, label, **check)
+
+
+def submit(journey, page, button, label: str, **check):
+    """Press a form's button; wait for the page the server answers with (usually the same
+    address, after a redirect), check it and see its success message."""
+    with page.expect_navigation():
+        button.click()
+    journey.check(page, label, **check)
+    message = page.locator("p.message")
+    assert page.locator("p.message.success").is_visible(), message.all_inner_texts()
+
+
+def nav_link(journey, page, msgid: str):
+    """A link of the header's main navigation, by its name (`msgid` in English)."""
+    main = page.get_by_role("navigation", name=journey.t("Main"), exact=True)
+    return main.get_by_role("link", name=journey.t(msgid), exact=True)
 
 
 def open_from_work_list(journey, page, reference: str, label: str):
     """Follow the case's link in My work (the home page)."""
-    page.locator(f"ul.worklist a[href='/cases/{reference}/']").first.click()
-    page.wait_for_url(f"**/cases/{reference}/")
-    journey.check(page, label)
+    link = page.locator("ul.worklist").get_by_role("link", name=reference, exact=True)
+    follow(journey, page, link.first, label)
+
+
+def open_from_case_list(journey, page, reference: str, label: str):
+    """Find the case in the case list by its reference and follow its link."""
+    assert search_cases(journey, page, reference, f"{label}-search") == 1, reference
+    link = page.locator("#results").get_by_role("link", name=reference, exact=True)
+    follow(journey, page, link, label)
+
+
+def open_case_tab(journey, page, tab: str, label: str, **check):
+    """From a case page, follow the tab named `tab` (its English msgid: "Support",
+    "Identification and return"…) in the case's navigation, "Parts of the case"."""
+    tabs = page.get_by_role("navigation", name=journey.t("Parts of the case"), exact=True)
+    link = tabs.get_by_role("link", name=journey.t(tab), exact=True)
+    follow(journey, page, link, label, **check)
+    assert link.get_attribute("aria-current") == "page", f"{tab!r} is not the current tab"
+
+
+# Consent and the support plan: the owning organisation's steps on a case ------------------
+
+
+def consent_to_share(organisation_id: str) -> dict:
+    """Her consent, given in person, to share her information with one organisation."""
+    return {
+        "id_purpose": "share",
+        "id_decision": "given",
+        "id_recipient_organisation": organisation_id,
+        "id_given_by": "person",
+        "id_informed_in_language": "Tiếng Việt",
+    }
+
+
+def record_consent(journey, page, values: dict, label: str, **check):
+    """On the overview of a case the user's organisation owns, record her decision in the
+    "Consent and sharing" panel; `values` fill the form by id (id_purpose, id_decision…).
+    Pages are checked as `<label>-form` and `<label>-recorded`."""
+    panel = page.locator("#consent")
+    rows = panel.locator("table.cases tbody tr")
+    before = rows.count()
+    panel.locator("details", has=page.locator("form[action$='/consents/']")).locator(
+        "summary"
+    ).click()
+    fill(page, values)
+    journey.check(page, f"{label}-form")
+    button = panel.locator("form[action$='/consents/']").get_by_role(
+        "button", name=journey.t("Record consent"), exact=True
+    )
+    submit(journey, page, button, f"{label}-recorded", **check)
+    assert rows.count() == before + 1, rows.all_inner_texts()
+
+
+def record_support_plan(journey, page, reference: str, *, goals: str, choices: str, **check):
+    """On the case's Support tab, make the plan with her: her goals and choices."""
+    plan = page.locator(f"form[action='/cases/{reference}/support/plan/']")
+    page.locator("details", has=plan).locator("summary").click()
+    fill_in(plan, {"made_with_her": True, "her_goals": goals, "her_choices": choices})
+    journey.check(page, "support-plan-form")
+    button = plan.get_by_role("button", name=journey.t("Save plan"), exact=True)
+    submit(journey, page, button, "support-plan-saved", **check)
+    assert re.search(rf"/cases/{reference}/support/$", page.url), page.url
+    saved = card(page, journey.t("Support plan")).inner_text()
+    assert goals in saved and choices in saved, saved

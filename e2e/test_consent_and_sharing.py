@@ -16,40 +16,22 @@ def test_receiver_opens_owner_shares_shelter_sees_only_shared_sections(journey):
 
     # The receiver: the handover opened the case to the centre, read-only.
     centre = journey.sign_in("ctxh.laocai")
-    assert flows.search_cases(journey, centre, reference, "receiver-finds-case") == 1
-    centre.locator(f"#results a[href='{case_url}']").click()
-    centre.wait_for_url(f"**{case_url}")
-    journey.check(centre, "receiver-case")
+    flows.open_from_case_list(journey, centre, reference, "receiver-case")
     assert centre.locator("h2", has_text=name).is_visible()
     facts = centre.locator("section.card").first.inner_text()
     assert journey.t("read-only") in facts, facts
     assert centre.locator("#consent").count() == 0, "a receiver must not manage consent"
 
-    # The owner records her consent to share with the shelter ...
-    guard.goto(case_url)
-    journey.check(guard, "owner-case")
+    # The owner, still on the case, records her consent to share with the shelter ...
+    assert guard.url.endswith(case_url), guard.url
     shelter_id = journey.server.id_of("agencies_organisation", "shelter-hanoi")
-    panel = guard.locator("#consent")
-    panel.locator("summary").first.click()
-    flows.fill(
-        guard,
-        {
-            "id_purpose": "share",
-            "id_decision": "given",
-            "id_recipient_organisation": shelter_id,
-            "id_given_by": "person",
-            "id_informed_in_language": "Tiếng Việt",
-        },
-    )
-    journey.check(guard, "owner-consent-form")
-    panel.locator("form[action$='/consents/'] button[type=submit]").click()
-    guard.wait_for_url(f"**{case_url}")
-    journey.check(guard, "owner-consent-recorded")
-    assert guard.locator("p.message.success").is_visible()
-    assert guard.locator("#consent table.cases tbody tr").count() == 1
+    flows.record_consent(journey, guard, flows.consent_to_share(shelter_id), "owner-consent")
 
     # ... and shares the support and health sections on that consent.
-    panel.locator("summary").nth(1).click()
+    panel = guard.locator("#consent")
+    panel.locator("details", has=guard.locator("form[action$='/shares/']")).locator(
+        "summary"
+    ).click()
     consent = guard.locator("#id_consent option").nth(1).get_attribute("value")
     flows.fill(
         guard,
@@ -62,21 +44,21 @@ def test_receiver_opens_owner_shares_shelter_sees_only_shared_sections(journey):
     for section in ("support", "health"):
         guard.locator(f"#id_sections input[value='{section}']").check()
     journey.check(guard, "owner-share-form")
-    panel.locator("form[action$='/shares/'] button[type=submit]").click()
-    guard.wait_for_url(f"**{case_url}")
-    journey.check(guard, "owner-shared", doc="consent-and-sharing", doc_part="#consent")
-    assert guard.locator("p.message.success").is_visible()
+    button = panel.locator("form[action$='/shares/'] button[type=submit]")
+    flows.submit(
+        journey, guard, button, "owner-shared", doc="consent-and-sharing", doc_part="#consent"
+    )
     shared_with = guard.locator("#consent ul").first.inner_text()
     assert re.search("Bình yên|Peace House", shared_with), shared_with
 
     # The shelter sees the case, without her identity or her account.
     shelter = journey.sign_in("shelter.hanoi")
+    assert flows.search_cases(journey, shelter, flows.fold(name), "shelter-searches-name") == 0
     assert flows.search_cases(journey, shelter, reference, "shelter-finds-case") == 1
     row = shelter.locator("#results table.cases tbody tr").first.inner_text()
     assert name not in row and journey.t("identity not shared") in row
-    assert flows.search_cases(journey, shelter, flows.fold(name), "shelter-searches-name") == 0
-    shelter.goto(case_url)
-    journey.check(shelter, "shelter-case", doc="shelter-sees-shared-sections")
+    link = shelter.locator("#results").get_by_role("link", name=reference, exact=True)
+    flows.follow(journey, shelter, link, "shelter-case", doc="shelter-sees-shared-sections")
     text = shelter.locator("main").inner_text()
     assert journey.t("Identity not shared with your organisation") in text
     assert name not in text and account not in text

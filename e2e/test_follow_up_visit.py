@@ -2,6 +2,7 @@
 390×844 phone, on the case's "Reintegration and follow-up" tab (no page scrolls sideways)."""
 
 import datetime
+import re
 
 from e2e import flows
 
@@ -17,12 +18,8 @@ def test_commune_worker_records_a_follow_up_visit_on_a_phone(journey):
         " GROUP BY c.reference HAVING COUNT(*) >= 2 ORDER BY c.reference DESC LIMIT 1"
     )[0][0]
     page = journey.sign_in("ubnd.banlau", phone=True)
-    assert page.locator(f"ul.worklist a[href='/cases/{reference}/']").count(), reference
-    # Straight to the tab: the overview of a demo case is not visited, since in English it
-    # shows her languages as the demo wrote them, "Tiếng Việt" (src/haven/demo.py), which the
-    # language check takes for an untranslated "Vietnamese". See e2e/README.md.
-    page.goto(f"/cases/{reference}/follow-up/")
-    journey.check(page, "phone-follow-up-tab")
+    flows.open_from_work_list(journey, page, reference, "phone-case")
+    flows.open_case_tab(journey, page, "Reintegration and follow-up", "phone-follow-up-tab")
 
     visits = page.locator("ul.visits > li")
     open_visits = visits.filter(has=page.locator("form"))
@@ -45,10 +42,8 @@ def test_commune_worker_records_a_follow_up_visit_on_a_phone(journey):
         },
     )
     journey.check(page, "phone-visit-form", doc="phone-follow-up-visit")
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(f"**/cases/{reference}/follow-up/")
-    journey.check(page, "phone-visit-recorded")
-    assert page.locator("p.message.success").is_visible()
+    flows.submit(journey, page, form.locator("button[type=submit]"), "phone-visit-recorded")
+    assert re.search(rf"/cases/{reference}/follow-up/$", page.url), page.url
     assert open_visits.count() == still_open - 1
     recorded = page.locator("ul.visits").inner_text()
     assert journey.t("visited") in recorded

@@ -3,6 +3,7 @@
 "Identification and return" tab."""
 
 import datetime
+import re
 
 from e2e import flows
 
@@ -15,10 +16,8 @@ def test_police_screen_and_decide_identification(journey):
         " ORDER BY c.reference LIMIT 1"
     )[0]
     page = journey.sign_in("ca.laocai")
-    assert page.locator(f"ul.worklist a[href='/cases/{reference}/']").count(), reference
-    # Straight to the tab: see test_support_plan.py for why demo case overviews are skipped.
-    page.goto(f"/cases/{reference}/identification/")
-    journey.check(page, "identification-tab")
+    flows.open_from_case_list(journey, page, reference, "case")
+    flows.open_case_tab(journey, page, "Identification and return", "identification-tab")
 
     # The screening: recruited by deception and sold into a forced marriage.
     screening = page.locator(f"form[action='/cases/{reference}/screenings/']")
@@ -32,10 +31,7 @@ def test_police_screen_and_decide_identification(journey):
         screening.locator(f"input[name='{name}'][value='{value}']").check()
     flows.fill_in(screening, {"notes": f"Phỏng vấn có phiên dịch tiếng H'Mông ({journey.lang})."})
     journey.check(page, "screening-form")
-    screening.locator("button[type=submit]").click()
-    page.wait_for_url(f"**/cases/{reference}/identification/")
-    journey.check(page, "screening-recorded")
-    assert page.locator("p.message.success").is_visible()
+    flows.submit(journey, page, screening.locator("button[type=submit]"), "screening-recorded")
     screened = flows.card(page, journey.t("Screening")).inner_text()
     assert journey.t("indicators of trafficking met") in screened, screened
 
@@ -48,10 +44,9 @@ def test_police_screen_and_decide_identification(journey):
         decision.locator(f"input[name='evidence'][value='{value}']").check()
     flows.fill_in(decision, {"evidence_description": "Biên bản bàn giao BB-2026-117."})
     journey.check(page, "decision-form")
-    decision.locator("button[type=submit]").click()
-    page.wait_for_url(f"**/cases/{reference}/identification/")
-    journey.check(page, "decision-recorded", doc="identification")
-    assert page.locator("p.message.success").is_visible()
+    button = decision.locator("button[type=submit]")
+    flows.submit(journey, page, button, "decision-recorded", doc="identification")
+    assert re.search(rf"/cases/{reference}/identification/$", page.url), page.url
     assert page.locator("div.decision").count() == before + 1
     assert journey.t("victim").capitalize() in page.locator("div.decision").first.inner_text()
     journey.finish()
