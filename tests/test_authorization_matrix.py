@@ -128,6 +128,13 @@ MATRIX = {
     "referrals:activity-new": ("get", "/capacity-building/new/", only(RECORDERS | ADMINS)),
     "people:review": ("get", "/people/matches/", only(RECORDERS)),
     "people:decide": ("post", "/people/matches/{match}/", only(CASE_OWNERS)),
+    # Whoever reviews matches may start the registry-wide search (refused with 403).
+    "people:registry-search": ("post", "/people/matches/registry-search/", only(RECORDERS)),
+    "people:registry-search-progress": (
+        "get",
+        "/people/matches/registry-search/progress/",
+        only(RECORDERS),
+    ),
     "people:undo": ("post", "/people/merges/{merge}/undo/", only(CASE_OWNERS)),
     "places:commune-options": ("get", "/places/communes/?province=1", everyone(ALLOW)),
     "administration:index": ("get", "/manage/", only(ADMINS)),

@@ -10,7 +10,9 @@ Rules, one per line so coverage proves each:
 - supervisors have the same over cases owned by their organisation's child units, and see
   who accessed those cases;
 - an organisation with an active share sees the sections the share names, read-only;
-- analysts and administrators see no case content (analysts get aggregates elsewhere).
+- analysts and administrators see no case content (analysts get aggregates elsewhere);
+- whoever reads cases reviews possible matches among the persons they see, and may start a
+  registry-wide search that adds pairs to that queue.
 """
 
 import dataclasses
@@ -182,6 +184,13 @@ def reception_organisations(user):
 
 def can_record_reception(user) -> bool:
     return bool(organisation_ids(user, RECEPTION_ROLES))
+
+
+def can_review_matches(user) -> bool:
+    """Whether the user works on the review queue of possible matches (and may start a
+    registry-wide search for them): anyone who reads cases. Each pair in the queue is still
+    shown only to those who see both persons."""
+    return bool(organisation_ids(user, CASE_READER_ROLES))
 
 
 def acting_organisation(user, case):

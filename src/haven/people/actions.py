@@ -4,7 +4,9 @@ Every original record is kept: a merge only points one Person at another (`merge
 so statistics count her once and undo restores exactly what was there.
 """
 
-from django.db import transaction
+import logging
+
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +16,9 @@ from haven.errors import ActionRefused
 from haven.people.linkage import find_duplicates
 from haven.people.matching import record_of
 from haven.people.models import MatchDecision, Merge, Person
+from haven.reports.models import ReportJob
+
+logger = logging.getLogger(__name__)
 
 
 def can_see(user, person: Person) -> bool:
@@ -110,22 +115,94 @@ def undo_merge(*, user, merge: Merge) -> Merge:
     return merge
 
 
+# How far a registry search is once it has read the registry, and once linkage is done; the
+# rest is saving pairs.
+READ_SHARE, LINKED_SHARE = 0.2, 0.8
+
+
 def dedupe_registry(progress=None, batch: int = 5000) -> int:
     """Run linkage over every unmerged person; add new candidate pairs to the review queue.
 
     Returns the number of pairs added. Pairs already in the queue (decided or not) are left.
+    `progress(fraction, message)`, if given, hears how far the search is (0 to 1) and its step.
     """
+    report = progress or (lambda fraction, message: None)
     people = Person.objects.filter(merged_into__isnull=True).select_related("home_province")
-    records = [record_of(p) for p in people.iterator(chunk_size=batch)]
-    pairs, model = find_duplicates(records, progress=progress)
+    total = max(1, people.count())
+    records = []
+    report(0.0, _("Reading the registry"))
+    for person in people.iterator(chunk_size=batch):
+        records.append(record_of(person))
+        if len(records) % batch == 0:
+            report(READ_SHARE * min(1, len(records) / total), _("Reading the registry"))
+    report(READ_SHARE, _("Comparing records"))
+    pairs, _model = find_duplicates(records, progress=_linkage_steps(report))
     added = 0
-    for pair in pairs:
+    for done, pair in enumerate(pairs, 1):
         a, b = sorted((int(pair.rec_id_a), int(pair.rec_id_b)))
-        _, created = MatchDecision.objects.get_or_create(
+        _row, created = MatchDecision.objects.get_or_create(
             person_a_id=a,
             person_b_id=b,
             defaults={"score": pair.score, "source": MatchDecision.Source.REGISTRY},
         )
         added += created
+        if done % 500 == 0:
+            share = LINKED_SHARE + (1 - LINKED_SHARE) * done / len(pairs)
+            report(share, _("Adding pairs to the review queue"))
     audit.record("match.registry_search", details={"records": len(records), "added": added})
+    report(1.0, _("Done"))
     return added
+
+
+def _linkage_steps(report):
+    """The linkage engine names its steps but cannot say how far it is: each step moves the
+    bar a quarter of the way still left before saving, and its words go to the log."""
+    reached = READ_SHARE
+
+    def step(message: str) -> None:
+        nonlocal reached
+        logger.info("registry search: %s", message)
+        reached += (LINKED_SHARE - reached) / 4
+        report(reached, _("Comparing records"))
+
+    return step
+
+
+def queue_registry_search(*, user, language: str = "vi") -> tuple[ReportJob, bool]:
+    """Ask `haven worker` to run `dedupe_registry`, unless a search is already waiting or
+    running: (that job, whether it is new). The database holds at most one such job (a
+    partial unique constraint), so two requests at the same moment still queue one."""
+    active = active_registry_search()
+    if active is not None:
+        return active, False
+    try:
+        with transaction.atomic():
+            job = ReportJob.objects.create(
+                kind=ReportJob.Kind.REGISTRY_DEDUPE,
+                requested_by=user,
+                params={"language": language},
+            )
+            audit.record("match.registry_search.queue", user=user, obj=job)
+    except IntegrityError:  # another request queued one in between
+        return active_registry_search() or latest_registry_search(), False
+    return job, True
+
+
+def active_registry_search() -> ReportJob | None:
+    return (
+        ReportJob.objects.filter(
+            kind=ReportJob.Kind.REGISTRY_DEDUPE,
+            status__in=[ReportJob.Status.PENDING, ReportJob.Status.RUNNING],
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def latest_registry_search() -> ReportJob | None:
+    return (
+        ReportJob.objects.filter(kind=ReportJob.Kind.REGISTRY_DEDUPE)
+        .select_related("requested_by")
+        .order_by("-created_at")
+        .first()
+    )

@@ -63,7 +63,9 @@ class DashboardForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    kind = forms.ChoiceField(choices=ReportJob.Kind.choices)
+    kind = forms.ChoiceField(
+        choices=[c for c in ReportJob.Kind.choices if c[0] in ReportJob.EXPORT_KINDS]
+    )
     format = forms.ChoiceField(choices=ReportJob.Format.choices)
     start = forms.DateField()
     end = forms.DateField()

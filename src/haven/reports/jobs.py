@@ -1,11 +1,14 @@
-"""Long exports as background jobs: created by a view, run by `haven worker`.
+"""Background jobs, created by a view, run by `haven worker`: long exports, and the
+registry-wide search for duplicates (queued by `people.actions.queue_registry_search`).
 
-Parameters hold the period, the provinces the requester may count (fixed when asked, so a
-job never widens its scope later), the release flag and the format; never anything about a
-person. Results are files under PROTECTED_FILES_DIR/reports, served only to the requester.
+An export's parameters hold the period, the provinces the requester may count (fixed when
+asked, so a job never widens its scope later), the release flag and the format; never
+anything about a person. Its result is a file under PROTECTED_FILES_DIR/reports, served only
+to the requester. A registry search writes pairs to the review queue and keeps their count.
 """
 
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
@@ -15,9 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from haven.audit import log as audit
+from haven.people.actions import dedupe_registry
 from haven.reports import exports, htcds, pdf, statistics
 from haven.reports.models import ReportJob
 from haven.reports.periods import Period
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -127,34 +133,61 @@ def produce(kind: str, fmt: str, params: dict, progress=None) -> tuple[bytes, st
         return exports.report_csv(report), f"{stem}.csv"
 
 
-def run(job: ReportJob) -> ReportJob:
-    """Run a claimed job to the end, recording success or failure."""
-    try:
-        content, file_name = produce(job.kind, job.format, job.params, _progress(job))
-    except Exception as error:  # a failed job is shown as failed, the worker goes on
-        ReportJob.objects.filter(pk=job.pk).update(
-            status=ReportJob.Status.FAILED,
-            finished_at=timezone.now(),
-            message=type(error).__name__[:200],
-        )
-        job.refresh_from_db()
-        return job
+def _export(job: ReportJob) -> dict:
+    content, file_name = produce(job.kind, job.format, job.params, _progress(job))
     storage_name = secrets.token_hex(16)
     (storage_dir() / storage_name).write_bytes(content)
-    ReportJob.objects.filter(pk=job.pk).update(
-        status=ReportJob.Status.DONE,
-        progress=100,
-        message="",
-        finished_at=timezone.now(),
-        file_name=file_name,
-        storage_name=storage_name,
-    )
-    job.refresh_from_db()
+    return {"file_name": file_name, "storage_name": storage_name}
+
+
+def _search_registry(job: ReportJob) -> dict:
+    with override(job.params.get("language") or "vi"):
+        added = dedupe_registry(progress=_progress(job))
+    return {"result": {"added": added}}
+
+
+def _audit(job: ReportJob, outcome: str, **details) -> None:
+    prefix = "report.job" if job.kind in ReportJob.EXPORT_KINDS else "match.registry_search"
     audit.record(
-        "report.job.done",
+        f"{prefix}.{outcome}",
         obj=job,
-        details={"kind": job.kind, "format": job.format, "requested_by": job.requested_by_id},
+        details={
+            "kind": job.kind,
+            "format": job.format,
+            "requested_by": job.requested_by_id,
+            **details,
+        },
     )
+
+
+def run(job: ReportJob) -> ReportJob:
+    """Run a claimed job to the end, recording success or failure, each with an audit
+    record. A failure keeps only the error's type as its message: its text might name a
+    person; the traceback goes to the worker's log."""
+    work = _export if job.kind in ReportJob.EXPORT_KINDS else _search_registry
+    try:
+        outcome = work(job)
+    except Exception as error:  # a failed job is shown as failed, the worker goes on
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        with transaction.atomic():
+            ReportJob.objects.filter(pk=job.pk).update(
+                status=ReportJob.Status.FAILED,
+                finished_at=timezone.now(),
+                message=type(error).__name__[:200],
+            )
+            job.refresh_from_db()
+            _audit(job, "failed", error=job.message)
+        return job
+    with transaction.atomic():
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=ReportJob.Status.DONE,
+            progress=100,
+            message="",
+            finished_at=timezone.now(),
+            **outcome,
+        )
+        job.refresh_from_db()
+        _audit(job, "done", **job.result)
     return job
 
 

@@ -1,9 +1,10 @@
-"""Background jobs for long exports: a row per request, run by `haven worker`.
+"""Background jobs: a row per request, run by `haven worker`.
 
-There is no job queue in Haven yet; this small table is one. A worker claims the oldest
-pending job (a conditional UPDATE, so two workers never run the same one), reports its
-progress as it goes, and leaves the file under the protected files directory, served only
-to the user who asked for it.
+This small table is Haven's job queue. It began with long report exports (hence its name)
+and also carries the registry-wide search for duplicate persons, which writes pairs to the
+review queue instead of a file. A worker claims the oldest pending job (a conditional
+UPDATE, so two workers never run the same one), reports its progress as it goes, and leaves
+an export's file under the protected files directory, served only to the user who asked.
 """
 
 import uuid
@@ -18,6 +19,10 @@ class ReportJob(models.Model):
     class Kind(models.TextChoices):
         STATISTICS = "statistics", _("periodic statistics report")
         HTCDS = "htcds", _("de-identified HTCDS export")
+        REGISTRY_DEDUPE = "registry_dedupe", _("registry-wide search for duplicates")
+
+    # Kinds that write a file for their requester; the others change the registry.
+    EXPORT_KINDS = frozenset({Kind.STATISTICS, Kind.HTCDS})
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
@@ -32,7 +37,7 @@ class ReportJob(models.Model):
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("report"), max_length=16, choices=Kind.choices)
-    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices, blank=True)
     # Period, province filter, release flag; never anything about a person.
     params = models.JSONField(_("parameters"), default=dict)
     requested_by = models.ForeignKey(
@@ -52,12 +57,22 @@ class ReportJob(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file_name = models.CharField(max_length=200, blank=True)
     storage_name = models.CharField(max_length=64, blank=True)
+    # What a job that writes no file found, e.g. {"added": 12} pairs; never about a person.
+    result = models.JSONField(_("result"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("report job")
         verbose_name_plural = _("report jobs")
         indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            # One registry-wide search at a time: a second request finds the first instead.
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="registry_dedupe", status__in=["pending", "running"]),
+                name="one_active_registry_dedupe",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_status_display()})"

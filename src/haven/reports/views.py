@@ -244,7 +244,9 @@ def export_create(request):
 
 def _own_job(request, token) -> ReportJob:
     policy.get_statistics_scope(request.user)
-    job = ReportJob.objects.filter(token=token, requested_by=request.user).first()
+    job = ReportJob.objects.filter(
+        token=token, requested_by=request.user, kind__in=ReportJob.EXPORT_KINDS
+    ).first()
     if job is None:
         raise Http404("No such export")
     return job

@@ -1,4 +1,5 @@
-"""`haven worker`: run waiting background jobs (report exports), polling the database.
+"""`haven worker`: run waiting background jobs (report exports and registry-wide searches
+for duplicate persons), polling the database.
 
 `--once` runs what is waiting and exits (for cron or tests); otherwise it polls every
 `--sleep` seconds until stopped.
@@ -12,7 +13,10 @@ from haven.reports import jobs
 
 
 class Command(BaseCommand):
-    help = "Run waiting background jobs (report exports)."
+    help = (
+        "Run waiting background jobs: report exports and registry-wide searches for "
+        "duplicate persons."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run what is waiting, then exit.")
