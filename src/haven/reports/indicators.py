@@ -228,9 +228,9 @@ def referral_indicators(period: Period, provinces, granularity: str) -> list[Ind
     ]
 
 
-def funds(period: Period, provinces, supported) -> dict | NotAvailable:
-    """Funds used (cost of services delivered) against providers' funds available."""
-    used = sum(fact.cost for fact in supported)
+def funds(period: Period, provinces, used: int) -> dict | NotAvailable:
+    """Funds used (`used`: the cost of services delivered) against providers' funds
+    available."""
     if not apps.is_installed("haven.referrals"):
         return {
             "used": used,
@@ -251,26 +251,80 @@ def funds(period: Period, provinces, supported) -> dict | NotAvailable:
     return {"used": used, "available": amount, "remaining": remaining}
 
 
+TITLES = {
+    "days_to_identification": _("Days from reception to identification (median)"),
+    "days_to_first_service": _("Days from reception to first service (median)"),
+    "re_trafficking": _("Persons received again after an earlier case (re-trafficking)"),
+    "visits_on_time": _("Follow-up visits made on time"),
+    "referral_days": _("Days from referral to acceptance (median)"),
+    "referral_accepted": _("Referrals accepted, of those answered"),
+}
+
+
+def from_groups(key: str, kind: str, groups: dict) -> Indicator:
+    """An indicator from figures already counted by the database (`aggregates`):
+    `groups`: {"overall" | "province" | "time": {key: (n, median days | persons flagged)}}."""
+
+    def figure(n, value):
+        if kind == "days":
+            return Figure(n, None if value is None else float(value))
+        return Figure(n, (value / n) if n else None)
+
+    overall = groups.get("overall", {}).get("", (0, None if kind == "days" else 0))
+    return Indicator(
+        key,
+        TITLES[key],
+        kind,
+        overall=figure(*overall),
+        by_province={int(p): figure(*v) for p, v in groups.get("province", {}).items()},
+        by_time={b: figure(*v) for b, v in sorted(groups.get("time", {}).items())},
+    )
+
+
 def build(
-    period: Period, provinces, granularity: str, *, received, decisions, supported
+    period: Period,
+    provinces,
+    granularity: str,
+    *,
+    received=None,
+    decisions=None,
+    supported=None,
+    counted: dict | None = None,
 ) -> Indicators:
+    """The indicators, from the period's facts; or, on PostgreSQL, `counted`: the
+    fact-based ones already counted by the database (`aggregates.indicators`), with
+    "funds_used"."""
+    if counted is None:
+        counted = {
+            "days_to_identification": _grouped(
+                "days_to_identification",
+                TITLES["days_to_identification"],
+                "days",
+                days_to_identification(period, decisions),
+                granularity,
+                _days_figure,
+            ),
+            "days_to_first_service": _grouped(
+                "days_to_first_service",
+                TITLES["days_to_first_service"],
+                "days",
+                days_to_first_service(period, supported),
+                granularity,
+                _days_figure,
+            ),
+            "re_trafficking": _grouped(
+                "re_trafficking",
+                TITLES["re_trafficking"],
+                "share",
+                re_trafficking(received),
+                granularity,
+                _share_figure,
+            ),
+            "funds_used": sum(fact.cost for fact in supported),
+        }
     items = [
-        _grouped(
-            "days_to_identification",
-            _("Days from reception to identification (median)"),
-            "days",
-            days_to_identification(period, decisions),
-            granularity,
-            _days_figure,
-        ),
-        _grouped(
-            "days_to_first_service",
-            _("Days from reception to first service (median)"),
-            "days",
-            days_to_first_service(period, supported),
-            granularity,
-            _days_figure,
-        ),
+        counted["days_to_identification"],
+        counted["days_to_first_service"],
         _grouped(
             "plans_made_with_her",
             _("Support plans made with her"),
@@ -279,22 +333,16 @@ def build(
             granularity,
             _share_figure,
         ),
-        _grouped(
+        counted.get("visits_on_time")
+        or _grouped(
             "visits_on_time",
-            _("Follow-up visits made on time"),
+            TITLES["visits_on_time"],
             "share",
             visits_on_time(period, provinces),
             granularity,
             _share_figure,
         ),
-        _grouped(
-            "re_trafficking",
-            _("Persons received again after an earlier case (re-trafficking)"),
-            "share",
-            re_trafficking(received),
-            granularity,
-            _share_figure,
-        ),
-        *referral_indicators(period, provinces, granularity),
+        counted["re_trafficking"],
+        *(counted.get("referrals") or referral_indicators(period, provinces, granularity)),
     ]
-    return Indicators(items, funds(period, provinces, supported))
+    return Indicators(items, funds(period, provinces, counted["funds_used"]))

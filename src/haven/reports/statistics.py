@@ -14,12 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import connections, router
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from haven.agencies.models import FrameworkRole, Organisation
-from haven.cases.models import EntryRoute, ExploitationForm, IdentificationStatus
+from haven.cases.models import EntryRoute, ExploitationForm, IdentificationStatus, Reception
 from haven.db_router import reading_from_replica
 from haven.places.models import Country, Ethnicity, Province
 from haven.reports import disclosure, facts
@@ -155,13 +156,17 @@ def breakdown(
     many: bool = False,
     drill_field: str = "",
     firsts: list[facts.Fact] | None = None,
+    cells: dict | None = None,
 ) -> Table:
     """Distinct persons by `row_of(fact)` × sex. `catalogue` fixes the rows and their order
     (rows with no one included); otherwise rows are those found, labelled by `label_of`.
-    `firsts`: `first_per_person(rows)`, when the caller has it already."""
-    if firsts is None:
+    `firsts`: `first_per_person(rows)`, when the caller has it already; `cells`: the
+    counts already made (by the database, see `aggregates`), in place of `rows`."""
+    if cells is None and firsts is None:
         firsts = first_per_person(rows)
-    if many:
+    if cells is not None:
+        pass
+    elif many:
         sex_of = {fact.person: sex_column(fact.sex) for fact in firsts}
         members: dict[tuple[str, str], set] = defaultdict(set)
         for fact in rows:
@@ -206,11 +211,22 @@ def _label(function):
 
 
 def measure_tables(
-    measure: str, rows: list[facts.Fact], period: Period, labels: Labels, decisions=None
+    measure: str,
+    rows: list[facts.Fact],
+    period: Period,
+    labels: Labels,
+    decisions=None,
+    counted: dict | None = None,
 ) -> list[Table]:
     """The Art. 12 breakdowns of one measure (received, identified or supported);
-    `decisions`: every identification decision of the period, whatever its outcome."""
-    firsts = first_per_person(rows)
+    `decisions`: every identification decision of the period, whatever its outcome;
+    `counted`: the cells of each table (by key suffix) already counted by the database,
+    in place of `rows` and `decisions`."""
+    firsts = first_per_person(rows) if counted is None else []
+
+    def cells(suffix):
+        return None if counted is None else counted.get(suffix, {})
+
     tables = [
         breakdown(
             f"{measure}.province",
@@ -221,6 +237,7 @@ def measure_tables(
             catalogue=labels.current_provinces,
             drill_field="province",
             firsts=firsts,
+            cells=cells("province"),
         )
     ]
     if period.before_reorganisation:
@@ -232,6 +249,7 @@ def measure_tables(
                 [f for f in rows if f.day < datetime.date(2025, 7, 1)],
                 lambda f: _maybe_int(f.former_province),
                 label_of=_label(labels.province),
+                cells=cells("former_province"),
             )
         )
     routes = list(EntryRoute.choices)
@@ -247,6 +265,7 @@ def measure_tables(
             catalogue=routes,
             drill_field="route",
             firsts=firsts,
+            cells=cells("route"),
         ),
         breakdown(
             f"{measure}.role",
@@ -256,6 +275,7 @@ def measure_tables(
             lambda f: f.role or UNKNOWN,
             catalogue=roles,
             firsts=firsts,
+            cells=cells("role"),
         ),
         breakdown(
             f"{measure}.age",
@@ -265,6 +285,7 @@ def measure_tables(
             lambda f: age_group(f.age),
             catalogue=ages,
             firsts=firsts,
+            cells=cells("age"),
         ),
         breakdown(
             f"{measure}.child",
@@ -279,6 +300,7 @@ def measure_tables(
             ],
             drill_field="children",
             firsts=firsts,
+            cells=cells("child"),
         ),
         breakdown(
             f"{measure}.ethnicity",
@@ -288,6 +310,7 @@ def measure_tables(
             lambda f: _maybe_int(f.ethnicity),
             label_of=_label(labels.ethnicity),
             firsts=firsts,
+            cells=cells("ethnicity"),
         ),
         breakdown(
             f"{measure}.exploitation",
@@ -298,6 +321,7 @@ def measure_tables(
             catalogue=list(ExploitationForm.choices),
             many=True,
             firsts=firsts,
+            cells=cells("exploitation"),
         ),
         breakdown(
             f"{measure}.destination",
@@ -307,6 +331,7 @@ def measure_tables(
             lambda f: _maybe_int(f.destination),
             label_of=_label(labels.country),
             firsts=firsts,
+            cells=cells("destination"),
         ),
     ]
     if measure == "identified":
@@ -326,6 +351,7 @@ def measure_tables(
                     for c in IdentificationStatus.choices
                     if c[0] != IdentificationStatus.UNDECIDED
                 ],
+                cells=cells("status"),
             )
         )
     if measure == "supported":
@@ -339,6 +365,7 @@ def measure_tables(
                 catalogue=list(SupportType.choices),
                 many=True,
                 firsts=firsts,
+                cells=cells("support_type"),
             )
         )
     for table in tables:
@@ -353,9 +380,11 @@ MEASURE_TITLES = {
 }
 
 
-def cost_tables(rows: list[facts.Fact], labels: Labels) -> list[Table]:
+def cost_tables(rows: list[facts.Fact], labels: Labels, counted: dict | None = None) -> list[Table]:
     """Services delivered, persons served and cost, by paying organisation, by funding
-    source and by support type."""
+    source and by support type; `counted`: {key suffix: {row: (services, persons, cost)}}
+    already counted by the database, rows in the order the services came, in place of
+    `rows`."""
     columns = [
         ("services", _("services")),
         ("persons", _("persons")),
@@ -364,18 +393,25 @@ def cost_tables(rows: list[facts.Fact], labels: Labels) -> list[Table]:
 
     def by(key, title, row_title, row_of, label_of, catalogue=None):
         services: dict[str, int] = defaultdict(int)
-        cost: dict[str, int] = defaultdict(int)
-        persons: dict[str, set] = defaultdict(set)
-        for fact in rows:
-            row = row_of(fact)
-            services[row] += 1
-            cost[row] += fact.cost
-            persons[row].add(fact.person)
         cells = {}
-        for row in services:
-            cells[(row, "services")] = services[row]
-            cells[(row, "persons")] = len(persons[row])
-            cells[(row, "cost")] = cost[row]
+        if counted is not None:
+            for row, (count, persons, cost) in counted.get(key.split(".")[1], {}).items():
+                services[row] = count
+                cells[(row, "services")] = count
+                cells[(row, "persons")] = persons
+                cells[(row, "cost")] = cost
+        else:
+            cost: dict[str, int] = defaultdict(int)
+            served: dict[str, set] = defaultdict(set)
+            for fact in rows:
+                row = row_of(fact)
+                services[row] += 1
+                cost[row] += fact.cost
+                served[row].add(fact.person)
+            for row in services:
+                cells[(row, "services")] = services[row]
+                cells[(row, "persons")] = len(served[row])
+                cells[(row, "cost")] = cost[row]
         if catalogue is not None:
             table_rows = [(str(k), str(v)) for k, v in catalogue if k in services]
         else:
@@ -442,6 +478,9 @@ class Loaded:
     decisions: list
     supported: list
     indicators: object
+    # PostgreSQL: the counts made by the database ("received", "identified",
+    # "supported" → aggregates.Counts), the fact lists then left empty.
+    counted: dict | None = None
 
 
 def load(
@@ -452,12 +491,16 @@ def load(
     with_indicators: bool = True,
     progress: Callable | None = None,
 ) -> Loaded:
-    """Read the period's facts (from the replica when one is configured)."""
+    """Read the period's facts (from the replica when one is configured); on PostgreSQL,
+    count them in the database instead (`aggregates`)."""
     from haven.reports import indicators
 
     step = progress or (lambda fraction, message: None)
     granularity = granularity or default_granularity(period)
     with reading_from_replica():
+        using = router.db_for_read(Reception)
+        if counts_in_database(using):
+            return _count_in_database(period, provinces, granularity, with_indicators, step, using)
         step(0.0, _("Persons received"))
         received = facts.received(period, provinces)
         step(0.2, _("Persons identified as victims"))
@@ -480,6 +523,32 @@ def load(
     return Loaded(period, provinces, granularity, received, decisions, supported, found)
 
 
+def counts_in_database(using: str) -> bool:
+    """Whether the database counts (PostgreSQL: `aggregates`) rather than Python."""
+    return connections[using].vendor == "postgresql"
+
+
+def _count_in_database(period, provinces, granularity, with_indicators, step, using) -> Loaded:
+    from haven.reports import aggregates, indicators
+
+    counted = {}
+    for fraction, key in ((0.0, "received"), (0.2, "identified"), (0.4, "supported")):
+        step(fraction, str(MEASURE_TITLES[key]()))
+        counted[key] = aggregates.measure(key, period, provinces, granularity, using)
+    step(0.6, _("Review indicators"))
+    found = (
+        indicators.build(
+            period,
+            provinces,
+            granularity,
+            counted=aggregates.indicators(period, provinces, granularity, counted, using),
+        )
+        if with_indicators
+        else None
+    )
+    return Loaded(period, provinces, granularity, [], [], [], found, counted)
+
+
 def assemble(loaded: Loaded, *, scope_label: str = "") -> Report:
     """Label and count the loaded facts into the report's tables, in the active language."""
     period = loaded.period
@@ -491,10 +560,16 @@ def assemble(loaded: Loaded, *, scope_label: str = "") -> Report:
         ("identified", victims),
         ("supported", loaded.supported),
     ):
-        extra = {"decisions": loaded.decisions} if key == "identified" else {}
-        tables = measure_tables(key, rows, period, labels, **extra)
-        total = len({f.person for f in rows})
-        series = trend(rows, period, loaded.granularity)
+        if loaded.counted is not None:
+            counts = loaded.counted[key]
+            tables = measure_tables(key, [], period, labels, counted=counts.cells)
+            total = counts.total
+            series = [(b, counts.trend.get(b, 0)) for b in period.buckets(loaded.granularity)]
+        else:
+            extra = {"decisions": loaded.decisions} if key == "identified" else {}
+            tables = measure_tables(key, rows, period, labels, **extra)
+            total = len({f.person for f in rows})
+            series = trend(rows, period, loaded.granularity)
         measures.append(Measure(key, str(MEASURE_TITLES[key]()), total, tables, series))
     return Report(
         period=period,
@@ -502,7 +577,11 @@ def assemble(loaded: Loaded, *, scope_label: str = "") -> Report:
         granularity=loaded.granularity,
         generated_at=timezone.now(),
         measures=measures,
-        costs=cost_tables(loaded.supported, labels),
+        costs=cost_tables(
+            loaded.supported,
+            labels,
+            None if loaded.counted is None else loaded.counted["supported"].costs,
+        ),
         indicators=copy.deepcopy(loaded.indicators),
     )
 
