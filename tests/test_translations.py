@@ -117,6 +117,8 @@ def test_compiled_catalogue_is_what_gettext_reads(tmp_path):
                     translation.ngettext(entry.msgid, entry.msgid_plural, n)
                     == (entry.msgstr_plural[0])
                 )
+        elif entry.msgctxt:
+            assert translation.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr
         else:
             assert translation.gettext(entry.msgid) == entry.msgstr
 

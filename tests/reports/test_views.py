@@ -134,6 +134,39 @@ def test_htcds_export_job(registry, personas, login):
     assert "Hoà" not in text
 
 
+def test_the_export_form_offers_only_reports_not_the_registry_search(registry, personas, login):
+    response = login(personas.analyst).post(
+        "/reports/exports/",
+        {
+            "kind": "registry_dedupe",
+            "format": "csv",
+            "start": registry.period.start,
+            "end": registry.period.end,
+        },
+    )
+    assert response.status_code == 400
+    assert not ReportJob.objects.exists()
+
+
+def test_a_failed_export_is_marked_failed_and_audited(registry, personas, login, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("no such table")
+
+    monkeypatch.setattr(jobs, "produce", broken)
+    login(personas.analyst).post(
+        "/reports/exports/",
+        {
+            "kind": "statistics",
+            "format": "csv",
+            "start": registry.period.start,
+            "end": registry.period.end,
+        },
+    )
+    job = jobs.run(jobs.claim_next())
+    assert job.status == ReportJob.Status.FAILED and job.message == "ValueError"
+    assert AuditEvent.objects.filter(action="report.job.failed", object_id=str(job.pk)).exists()
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
 def test_command_writes_the_same_report(registry, tmp_path, fmt):
     out = tmp_path / f"report.{fmt}"
@@ -181,3 +214,24 @@ def test_dashboard_speaks_vietnamese(registry, personas, login):
     assert "Thống kê" in html
     # "analyst" is the persona's user name in the header, not a label.
     assert ENGLISH_MSGIDS.found_in(visible_phrases(html, "vi")) - {"analyst"} == set()
+
+
+def test_a_released_report_hides_the_base_of_a_hidden_indicator(registry):
+    """A median over one case, hidden in release, must not publish "1 case" beside it."""
+    from haven.reports import exports, statistics
+
+    report = statistics.release(statistics.build(registry.period))
+    figures = [
+        figure
+        for item in report.indicators.items
+        if not item.unavailable
+        for figure in [item.overall, *item.by_province.values(), *item.by_time.values()]
+    ]
+    assert any(f.hidden for f in figures)  # the fixture has small groups
+    rows = exports.indicator_rows(report)
+    for row in rows[1:]:
+        if len(row) == 4 and row[2] is None:  # a hidden value
+            assert row[3] is None, row
+    text = exports.report_csv(report).decode("utf-8-sig")
+    hidden_rows = [line for line in text.splitlines() if line.count(",x") == 1 and ",x," in line]
+    assert not hidden_rows, hidden_rows[:3]  # value hidden but base shown

@@ -103,7 +103,10 @@ def indicator_rows(report) -> list[list]:
         scoped += [(labels.province(p), f) for p, f in sorted(item.by_province.items())]
         scoped += list(item.by_time.items())
         for where, figure in scoped:
-            rows.append([item.title, where, _value(item, figure), figure.n])
+            # A hidden figure hides its base too: n = 1 would tell as much as the value.
+            rows.append(
+                [item.title, where, _value(item, figure), None if figure.hidden else figure.n]
+            )
     funds = report.indicators.funds
     available = funds["available"]
     rows.append(

@@ -232,7 +232,12 @@ def _indicators(pdf: ReportPDF, reports: dict):
             if item.kind == "share"
             else f"{value:.1f}"
         )
-        pdf.paragraph(f"{title}: {shown} (n = {item.overall.n if item.overall else 0})", size=8)
+        base = (
+            ""
+            if item.overall and item.overall.hidden
+            else (f" (n = {item.overall.n if item.overall else 0})")
+        )
+        pdf.paragraph(f"{title}: {shown}{base}", size=8)
         series = [
             (key, None if f.shown() is None else f.shown() * (100 if item.kind == "share" else 1))
             for key, f in item.by_time.items()
