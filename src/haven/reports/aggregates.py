@@ -320,17 +320,17 @@ def measure(
     if period.before_reorganisation:
         parts.append(_FORMER)
     if key == "received":
-        ctes = f"raw AS ({_received_sql(scoped)}), facts AS MATERIALIZED ({_keyed('raw')})"
+        ctes = f"raw AS MATERIALIZED ({_received_sql(scoped)}), facts AS MATERIALIZED ({_keyed('raw')})"
         parts.append(_shares(granularity))
     elif key == "identified":
         ctes = (
-            f"raw AS ({_decisions_sql(scoped)}), "
+            f"raw AS MATERIALIZED ({_decisions_sql(scoped)}), "
             f"every_decision AS MATERIALIZED ({_keyed('raw')}), "
             "facts AS MATERIALIZED (SELECT * FROM every_decision WHERE status = %(victim)s)"
         )
         parts.append(_STATUS)
     else:
-        ctes = f"raw AS ({_services_sql(scoped)}), facts AS MATERIALIZED ({_keyed('raw')})"
+        ctes = f"raw AS MATERIALIZED ({_services_sql(scoped)}), facts AS MATERIALIZED ({_keyed('raw')})"
         parts.append(_SUPPORT)
     # The seventh column orders the cost rows as the services came (see cost_tables).
     selects = [f"(SELECT *, ''::text FROM ({part}) cells)" for part in parts]
