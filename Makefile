@@ -39,7 +39,8 @@ messages: install
 	$(BIN)/haven compile_translations
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[bench]"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 bench-linkage: install
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[bench]"

@@ -274,3 +274,6 @@ HAVEN_IMPORT_MAX_ROWS = env_int("HAVEN_IMPORT_MAX_ROWS", 2000)
 # least K times (11, as the Counter Trafficking Data Collaborative publishes).
 HAVEN_SUPPRESSION_THRESHOLD = env_int("HAVEN_SUPPRESSION_THRESHOLD", 5)
 HAVEN_K_ANONYMITY = env_int("HAVEN_K_ANONYMITY", 11)
+# The dashboard reuses a period's counts for this long (each page says when they were
+# counted); 0 counts afresh on every view. Exports and the command line always count afresh.
+HAVEN_REPORT_CACHE_SECONDS = env_int("HAVEN_REPORT_CACHE_SECONDS", 300)

@@ -235,3 +235,36 @@ def test_a_released_report_hides_the_base_of_a_hidden_indicator(registry):
     text = exports.report_csv(report).decode("utf-8-sig")
     hidden_rows = [line for line in text.splitlines() if line.count(",x") == 1 and ",x," in line]
     assert not hidden_rows, hidden_rows[:3]  # value hidden but base shown
+
+
+def test_dashboard_reuses_recent_counts_per_scope_and_says_when_counted(
+    registry, personas, provincial_analyst, login, settings
+):
+    from django.core.cache import cache
+
+    from haven.reports import statistics
+
+    settings.HAVEN_REPORT_CACHE_SECONDS = 300
+    cache.clear()
+    calls = []
+    real = statistics.load
+
+    def counting(*args, **kwargs):
+        calls.append(args[1] if len(args) > 1 else kwargs.get("provinces"))
+        return real(*args, **kwargs)
+
+    statistics.load = counting
+    try:
+        national = login(personas.analyst)
+        first = national.get(f"/reports/?{query(registry)}")
+        again = national.get(f"/reports/?{query(registry)}")
+        provincial = login(provincial_analyst).get(f"/reports/?{query(registry)}")
+    finally:
+        statistics.load = real
+        cache.clear()
+    assert first.status_code == again.status_code == provincial.status_code == 200
+    assert len(calls) == 2  # once nationally, once for Lào Cai: never one scope's counts
+    assert calls[0] is None and calls[1] is not None
+    assert "Counted at" in first.content.decode()
+    # Each view is still audited, cached or not.
+    assert AuditEvent.objects.filter(action="report.view").count() >= 3

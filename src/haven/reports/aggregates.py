@@ -320,7 +320,10 @@ def measure(
     if period.before_reorganisation:
         parts.append(_FORMER)
     if key == "received":
-        ctes = f"raw AS MATERIALIZED ({_received_sql(scoped)}), facts AS MATERIALIZED ({_keyed('raw')})"
+        ctes = (
+            f"raw AS MATERIALIZED ({_received_sql(scoped)}), "
+            f"facts AS MATERIALIZED ({_keyed('raw')})"
+        )
         parts.append(_shares(granularity))
     elif key == "identified":
         ctes = (
@@ -330,7 +333,10 @@ def measure(
         )
         parts.append(_STATUS)
     else:
-        ctes = f"raw AS MATERIALIZED ({_services_sql(scoped)}), facts AS MATERIALIZED ({_keyed('raw')})"
+        ctes = (
+            f"raw AS MATERIALIZED ({_services_sql(scoped)}), "
+            f"facts AS MATERIALIZED ({_keyed('raw')})"
+        )
         parts.append(_SUPPORT)
     # The seventh column orders the cost rows as the services came (see cost_tables).
     selects = [f"(SELECT *, ''::text FROM ({part}) cells)" for part in parts]

@@ -62,11 +62,9 @@ def dashboard(request):
     context = {"form": form, "scope": scope}
     if form.is_valid():
         period, provinces = form.period(), _provinces(scope, form)
-        report = statistics.build(
-            period,
-            provinces,
+        report = statistics.assemble(
+            statistics.load_recent(period, provinces, granularity=form.chosen_granularity()),
             scope_label=_scope_label(provinces),
-            granularity=form.chosen_granularity(),
         )
         measure_key = form.chosen_measure()
         measure = next(m for m in report.measures if m.key == measure_key)

@@ -2,6 +2,7 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from haven.synth.registry import Generator
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             persons, progress=lambda m: print(m, file=sys.stderr, flush=True)
         )
         elapsed = time.monotonic() - started
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # Fresh planner statistics, as autovacuum would gather later: without them the
+            # first reports and searches on a new registry choose nested loops over millions.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             f"Created {counts.get('persons', 0):,} person records and "
             f"{counts.get('cases', 0):,} cases ({counts.get('duplicates', 0):,} duplicate "
