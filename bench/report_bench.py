@@ -8,8 +8,9 @@ quarter over the whole country — every Art. 12 table and every review indicato
 prints the median of several runs. Cases are spread evenly over 2013–2025, as a registry
 with a long history would be; receptions before 1 July 2025 carry a former province.
 
-Until the synthetic-registry generator exists (`haven synth --persons N`), the quick bulk
-loader below stands in for it.
+With --no-load it times the report on the database as it is, such as a registry made by
+`haven synth --persons N` (bench/run.py does this); otherwise the quick bulk loader below
+fills a database of its own.
 """
 
 import argparse
@@ -180,6 +181,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quarter", default="2025-2", help="YEAR-Q of the report")
     parser.add_argument(
+        "--no-load",
+        action="store_true",
+        help="time the report on the database as it is (e.g. one made by `haven synth`): "
+        "no migration, no rows added",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get(
             "HAVEN_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/haven_report_bench"
@@ -187,7 +194,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     configure(args.database_url)
-    ensure_database(args.database_url)
+    if not args.no_load:
+        ensure_database(args.database_url)
 
     import django
 
@@ -195,8 +203,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    load(args.cases)
+    if not args.no_load:
+        call_command("migrate", verbosity=0)
+        load(args.cases)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     from haven.cases.models import Case

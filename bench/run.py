@@ -1,20 +1,28 @@
 """`make bench`: build a synthetic registry in a fresh PostgreSQL database and measure it.
 
     python bench/run.py                      # 20,000 persons: a few minutes
-    python bench/run.py --persons 1000000    # the full target size
+    python bench/run.py --persons 1000000    # the full target size (SQLite: 100,000)
+    python bench/run.py --skip-load          # without the load benchmark (no locust needed)
 
 Steps, each timed in the same run: `haven synth --persons N` (COPY), the reception lookup
-(bench/lookup_bench.py), and, when present, the quarterly report (bench/report_bench.py).
-Results are printed and written to docs/performance.md under "Registry benchmarks", with
-the date, machine and command. Needs PostgreSQL at BENCH_DATABASE_ROOT (default
-postgres://postgres@127.0.0.1:5432); never run as a test.
+(bench/lookup_bench.py), the quarterly report on that registry (bench/report_bench.py
+--no-load) and the web pages under load (bench/load_bench.py: gunicorn and locust, 20
+users). Then the same load benchmark on SQLite, on a registry a tenth of the size built with
+`haven migrate` and `haven synth` in a temporary file. Results are printed and written to
+docs/performance.md under "Registry benchmarks", with the date, machine and command. Needs
+PostgreSQL at BENCH_DATABASE_ROOT (default postgres://postgres@127.0.0.1:5432) and locust
+(the [bench] extra); never run as a test.
 """
 
 import argparse
+import atexit
 import datetime
+import importlib.util
+import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,6 +44,67 @@ def run(cmd, env, label):
     return elapsed, result.stdout
 
 
+def say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def load_rows(env, label: str, size: str, args) -> list[tuple]:
+    """bench/load_bench.py on env's DATABASE_URL; one row per endpoint and one for memory."""
+    say(f"load benchmark on {label}: {args.users} users, {args.load_duration:.0f} s")
+    with tempfile.TemporaryDirectory() as work:
+        out = Path(work) / "load.json"
+        run(
+            [
+                sys.executable,
+                "bench/load_bench.py",
+                "--database-url",
+                env["DATABASE_URL"],
+                "--users",
+                str(args.users),
+                "--duration",
+                str(args.load_duration),
+                "--out",
+                str(out),
+            ],
+            env,
+            f"load benchmark ({label})",
+        )
+        result = json.loads(out.read_text(encoding="utf-8"))
+    rows = []
+    for row in result["endpoints"]:
+        if row["target_p95_ms"] is None:
+            continue  # the reception form's GET and the sign-in: in the JSON, not the table
+        measured = "no request" if row["p95_ms"] is None else f"p95 {row['p95_ms']:.0f} ms"
+        if row["failures"]:
+            measured += f", {row['failures']} failed"
+        server = row["server_p95_ms"]
+        rows.append(
+            (
+                f"{row['endpoint']} under load ({label})",
+                size,
+                measured,
+                f"p95 under {row['target_p95_ms']} ms, no failure",
+                f"{row['requests']} requests, {row['failures']} failed, "
+                f"p50 {row['p50_ms'] or 0:.0f} ms, max {row['max_ms'] or 0:.0f} ms; "
+                f"server-side p95 {'—' if server is None else f'{server:.0f} ms'}",
+            )
+        )
+    rss = result["worker_rss"]
+    load = result["load_average"]
+    rows.append(
+        (
+            f"gunicorn worker peak RSS ({label})",
+            size,
+            f"{rss['peak_mb']:.0f} MB",
+            f"under {rss['target_mb']} MB",
+            f"{result['workers']} sync workers, {result['users']} users "
+            f"({result['analysts']} on the dashboard), {result['requests_per_s']} requests/s "
+            f"over {result['duration_s']:.0f} s; load average {load[0][0]} to {load[-1][0]}",
+        )
+    )
+    return rows
+
+
 def psql(root, sql):
     subprocess.run(["psql", "-q", f"{root}/postgres", "-c", sql], check=True)
 
@@ -44,10 +113,25 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--probes", type=int, default=300)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--users", type=int, default=20, help="load benchmark: users")
+    parser.add_argument(
+        "--load-duration", type=float, default=60, help="load benchmark: seconds measured"
+    )
+    parser.add_argument("--skip-load", action="store_true", help="no load benchmark")
+    parser.add_argument(
+        "--database", help="PostgreSQL database to (re)create; default haven_bench_PERSONS"
+    )
     args = parser.parse_args()
+    if not args.skip_load and importlib.util.find_spec("locust") is None:
+        raise SystemExit(
+            "the load benchmark needs locust: "
+            '.venv/bin/pip install -c requirements.lock -e ".[bench]" (or pass --skip-load)'
+        )
     root = os.environ.get("BENCH_DATABASE_ROOT", "postgres://postgres@127.0.0.1:5432")
-    name = f"haven_bench_{args.persons}"
+    name = args.database or f"haven_bench_{args.persons}"
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit(f"--database: {name!r} is not a plain PostgreSQL name")
     env = {
         **os.environ,
         "DATABASE_URL": f"{root}/{name}",
@@ -59,10 +143,14 @@ def main() -> None:
         ),
         "HAVEN_VAR_DIR": os.environ.get("HAVEN_VAR_DIR") or tempfile.mkdtemp(),
     }
+    if not os.environ.get("HAVEN_VAR_DIR"):  # static files collected by the load benchmark
+        atexit.register(shutil.rmtree, env["HAVEN_VAR_DIR"], True)
     psql(root, f"DROP DATABASE IF EXISTS {name}")
     psql(root, f"CREATE DATABASE {name}")
     rows = []
+    size = f"{args.persons:,} persons"
     try:
+        say(f"PostgreSQL registry {name}: migrate, synth")
         run([*HAVEN, "migrate", "-v", "0"], env, "migrate")
         synth_s, out = run(
             [*HAVEN, "synth", "--persons", str(args.persons), "--batch", "20000"], env, "synth"
@@ -76,6 +164,7 @@ def main() -> None:
                 out.strip(),
             )
         )
+        say("reception lookup")
         _, out = run(
             [sys.executable, "bench/lookup_bench.py", "--probes", str(args.probes)], env, "lookup"
         )
@@ -89,38 +178,84 @@ def main() -> None:
                 out.strip().replace("\n", "; "),
             )
         )
-        # The report bench keeps its own database (haven_report_bench) with its own loader.
+        # The quarterly report on the synthetic registry just built, as it is.
+        say("quarterly report")
         _, out = run(
-            [sys.executable, "bench/report_bench.py", "--cases", str(args.persons), "--runs", "5"],
+            [
+                sys.executable,
+                "bench/report_bench.py",
+                "--database-url",
+                env["DATABASE_URL"],
+                "--no-load",
+                "--runs",
+                "5",
+            ],
             env,
             "report",
         )
         median = re.search(r"median of \d+: ([\d.]+) s", out).group(1)
+        cases = re.search(r"cases in database: ([\d,]+)", out).group(1)
         rows.append(
             (
                 "quarterly national report",
-                f"{args.persons:,} cases",
+                f"{cases} cases",
                 f"median {median} s",
                 "under 1 s",
                 out.strip().splitlines()[-1],
             )
         )
+        if not args.skip_load:
+            rows += load_rows(env, "PostgreSQL", f"{size}, {args.users} users", args)
     finally:
         if not args.keep:
             psql(root, f"DROP DATABASE IF EXISTS {name}")
+    if not args.skip_load:
+        rows += sqlite_rows(env, args)
     write(rows, args)
+
+
+def sqlite_rows(env, args) -> list[tuple]:
+    """The load benchmark on SQLite, on a registry a tenth of the size in a temporary file."""
+    persons = max(args.persons // 10, 1)
+    folder = tempfile.mkdtemp(prefix="haven-bench-sqlite-")
+    path = Path(folder) / "haven.sqlite3"
+    sqlite_env = {**env, "DATABASE_URL": f"sqlite:///{path}"}  # sqlite:////tmp/...: absolute
+    try:
+        say(f"SQLite registry {path}: migrate, synth {persons:,} persons")
+        run([*HAVEN, "migrate", "-v", "0"], sqlite_env, "migrate (SQLite)")
+        synth_s, out = run(
+            [*HAVEN, "synth", "--persons", str(persons), "--batch", "20000"],
+            sqlite_env,
+            "synth (SQLite)",
+        )
+        size = f"{persons:,} persons"
+        rows = [("haven synth (SQLite)", size, f"{synth_s:.0f} s", "—", out.strip())]
+        rows += load_rows(sqlite_env, "SQLite", f"{size}, {args.users} users", args)
+    finally:
+        if args.keep:
+            print(f"kept the SQLite registry: {path}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return rows
 
 
 def write(rows, args) -> None:
     command = "python bench/run.py" + (
         f" --persons {args.persons}" if args.persons != 20_000 else ""
     )
+    if args.users != 20:
+        command += f" --users {args.users}"
+    if args.load_duration != 60:
+        command += f" --load-duration {args.load_duration:g}"
+    if args.skip_load:
+        command += " --skip-load"
     lines = [
         SECTION,
         "",
         f"Measured {datetime.date.today()} on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, PostgreSQL at BENCH_DATABASE_ROOT, with "
-        f"`{command}`. Each figure from the same run.",
+        f"`{command}`. Each figure from the same run; the SQLite rows on a registry a tenth "
+        f"of the size.",
         "",
         "| what | size | measured | target | detail |",
         "| --- | --- | --- | --- | --- |",
