@@ -176,7 +176,10 @@ class Generator:
             if connection.vendor == "postgresql" and not connection.in_atomic_block
             else None
         )
-        self.writers = {m: TableWriter(m, batch, self.pipe) for m in self.TABLES}
+        self.batch = max(batch, 1)  # persons between flushes
+        # In TABLES order, which is the order of their foreign keys: flushing in it lets the
+        # COPY thread check each key as its rows land.
+        self.writers = {m: TableWriter(m, self.pipe) for m in self.TABLES}
         self.sequences = {
             (s.province_code, s.year): s.last_number for s in ReferenceSequence.objects.all()
         }
@@ -503,8 +506,13 @@ class Generator:
     def _generate(self, persons, step, say) -> None:
         for number in range(1, persons + 1):
             self.person()
+            if number % self.batch == 0:
+                self._flush()
             if number % step == 0:
                 say(f"{number:,} / {persons:,} persons")
+        self._flush()
+
+    def _flush(self) -> None:
         for writer in self.writers.values():
             writer.flush()
 

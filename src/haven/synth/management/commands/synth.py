@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--persons", type=int, required=True)
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--batch", type=int, default=10_000)
+        parser.add_argument(
+            "--batch", type=int, default=10_000, help="Persons written per round of COPY."
+        )
 
     def handle(self, *args, persons, seed, batch, **options):
         if persons <= 0:
