@@ -98,7 +98,16 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        indexes = [models.Index(fields=["given_key", "birth_year"], name="person_given_birth")]
+        indexes = [
+            # The reception lookup: given name, a near birth year and the family-name prefix
+            # in one index, with what ranks the candidates, so the ranking reads no table row.
+            models.Index(
+                fields=["given_key", "birth_year", "name_key"],
+                opclasses=["varchar_pattern_ops", "int2_ops", "varchar_pattern_ops"],
+                include=["date_of_birth", "phone_index", "merged_into"],
+                name="person_lookup",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
