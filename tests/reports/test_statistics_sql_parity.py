@@ -11,6 +11,7 @@ re-trafficking case, services with no cost or a padded funding source.
 
 import datetime
 import itertools
+import threading
 from unittest import mock
 
 import pytest
@@ -233,3 +234,25 @@ def test_load_leaves_no_facts_to_carry(varied_registry):
     loaded = statistics.load(Period.quarter(2025, 3))
     assert loaded.counted is not None
     assert (loaded.received, loaded.decisions, loaded.supported) == ([], [], [])
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_outside_a_transaction_the_queries_run_at_once_and_count_the_same():
+    """Outside a transaction `aggregates.run_all` runs a report's queries on two
+    connections at once; the report is the same as Python's."""
+    from haven.reports import aggregates
+
+    call_command("synth", persons=150, seed=11)
+    threads = set()
+    measure = aggregates.measure
+
+    def spy(*args, **kwargs):
+        threads.add(threading.get_ident())
+        return measure(*args, **kwargs)
+
+    period = Period.year(2025)
+    with mock.patch.object(aggregates, "measure", spy):
+        sql = statistics.build(period)
+    assert threads and threading.get_ident() not in threads
+    assert sql.measures[0].total > 0
+    assert_same(sql, python_report(period))

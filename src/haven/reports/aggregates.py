@@ -14,6 +14,7 @@ persons per value. Row and column keys are the strings the Python path produces.
 import dataclasses
 import functools
 import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -24,6 +25,8 @@ from haven.reports.periods import Granularity, Period
 from haven.support.models import Service
 
 UNKNOWN = "unknown"
+# Queries of one report run at once, each on its own connection (`run_all`).
+PARALLEL_QUERIES = 2
 
 
 @functools.cache
@@ -112,46 +115,58 @@ def _received_sql(scoped: bool) -> str:
 
 def _case_event_sql(table: str, day: str, extra: str, condition: str, scoped: bool) -> str:
     """Facts of case events (decisions, services): the person's age on the day, and what
-    the case's first reception recorded (its origin)."""
+    the case's first reception recorded (its origin).
+
+    What belongs to the case (its person, province and origin) is looked up once per case
+    of the period rather than per event, and the origin through the index on a case's
+    receptions in order (reports migration 0005) rather than by sorting every reception."""
     where = (
         "AND (c.province_id = ANY(%(provinces)s) OR cp.successor_id = ANY(%(provinces)s))"
         if scoped
         else ""
     )
+    born = "COALESCE(m.date_of_birth, p.date_of_birth)"
     return f"""
-        SELECT e.id, e.{day} AS t, e.{day} AS day,
-            {PERSON_COLUMNS},
-            c.province_id AS province,
-            CASE WHEN op.successor_id IS NOT NULL THEN origin.province_id END AS former,
-            origin.route, oo.framework_role AS role,
+        WITH events AS MATERIALIZED (
+            SELECT e.id, e.case_id, e.{day} AS day, {extra} FROM {table} e WHERE {condition}
+        ), per_case AS MATERIALIZED (
+            SELECT c.id AS case_id, {PERSON_COLUMNS},
+                {born} AS born, COALESCE(m.birth_year, p.birth_year) AS birth_year,
+                c.province_id AS province,
+                CASE WHEN origin.reorganised THEN origin.province_id END AS former,
+                origin.route,
+                (%(roles)s::text[])[array_position(%(role_orgs)s::int[], origin.received_by_id)]
+                    AS role,
+                origin.destination, origin.forms
+            FROM (SELECT DISTINCT case_id FROM events) ids
+            JOIN cases_case c ON c.id = ids.case_id
+            JOIN people_person p ON p.id = c.person_id
+            LEFT JOIN people_person m ON m.id = p.merged_into_id
+            JOIN places_province cp ON cp.id = c.province_id
+            LEFT JOIN LATERAL (
+                SELECT r.province_id, r.received_by_id, r.entry_route AS route,
+                    r.destination_country_id AS destination, r.exploitation_forms AS forms,
+                    r.province_id = ANY(%(reorganised)s::int[]) AS reorganised
+                FROM cases_reception r
+                WHERE r.case_id = c.id
+                ORDER BY r.received_at, r.id
+                LIMIT 1
+            ) origin ON TRUE
+            WHERE TRUE {where}
+        )
+        SELECT e.id, e.day AS t, e.day, k.person, k.sex, k.ethnicity, k.re,
+            k.province, k.former, k.route, k.role,
             CASE
-                WHEN COALESCE(m.date_of_birth, p.date_of_birth) IS NOT NULL THEN
-                    extract(year FROM e.{day})::int
-                    - extract(year FROM COALESCE(m.date_of_birth, p.date_of_birth))::int
-                    - CASE WHEN to_char(e.{day}, 'MMDD')
-                        < to_char(COALESCE(m.date_of_birth, p.date_of_birth), 'MMDD')
+                WHEN k.born IS NOT NULL THEN
+                    extract(year FROM e.day)::int - extract(year FROM k.born)::int
+                    - CASE WHEN to_char(e.day, 'MMDD') < to_char(k.born, 'MMDD')
                         THEN 1 ELSE 0 END
-                WHEN COALESCE(m.birth_year, p.birth_year) <> 0 THEN
-                    GREATEST(extract(year FROM e.{day})::int
-                        - COALESCE(m.birth_year, p.birth_year) - 1, 0)
+                WHEN k.birth_year <> 0 THEN
+                    GREATEST(extract(year FROM e.day)::int - k.birth_year - 1, 0)
             END AS age,
-            origin.destination, origin.forms,
-            {extra},
-            (c.opened_at AT TIME ZONE %(tz)s)::date AS opened
-        FROM {table} e
-        {PERSON_JOINS}
-        JOIN places_province cp ON cp.id = c.province_id
-        LEFT JOIN (
-            SELECT DISTINCT ON (r.case_id) r.case_id, r.province_id, r.received_by_id,
-                r.entry_route AS route, r.destination_country_id AS destination,
-                r.exploitation_forms AS forms
-            FROM cases_reception r
-            WHERE r.case_id IN (SELECT e.case_id FROM {table} e WHERE {condition})
-            ORDER BY r.case_id, r.received_at, r.id
-        ) origin ON origin.case_id = e.case_id
-        LEFT JOIN places_province op ON op.id = origin.province_id
-        LEFT JOIN agencies_organisation oo ON oo.id = origin.received_by_id
-        WHERE {condition} {where}
+            k.destination, k.forms,
+            e.status, e.support_type, e.cost, e.paid_by, e.funding_source
+        FROM events e JOIN per_case k USING (case_id)
     """
 
 
@@ -301,6 +316,24 @@ def _params(period: Period, provinces) -> dict:
     }
 
 
+def _lookups(using: str) -> dict:
+    """The small reference tables the case events read per case, as arrays: joining them
+    row by row made PostgreSQL scan them once per case."""
+    from haven.agencies.models import Organisation
+    from haven.places.models import Province
+
+    roles = list(Organisation.objects.using(using).values_list("id", "framework_role"))
+    return {
+        "role_orgs": [pk for pk, _role in roles],
+        "roles": [role for _pk, role in roles],
+        "reorganised": list(
+            Province.objects.using(using)
+            .filter(successor__isnull=False)
+            .values_list("id", flat=True)
+        ),
+    }
+
+
 def _run(using: str, sql: str, params: dict) -> list[tuple]:
     """Rows of `sql`, run without JIT compilation (it costs more than it saves on these
     one-off plans) and with room to sort the period's facts in memory."""
@@ -348,8 +381,9 @@ def measure(
         + " UNION ALL ".join(selects)
         + " ORDER BY 7"
     )
+    params = _params(period, provinces) | (_lookups(using) if key != "received" else {})
     counts = Counts()
-    for table, row, column, a, b, c, _first in _run(using, sql, _params(period, provinces)):
+    for table, row, column, a, b, c, _first in _run(using, sql, params):
         if table == "total":
             counts.total = a
         elif table == "trend":
@@ -473,45 +507,83 @@ def referrals(table: str, period: Period, provinces, granularity: str, using: st
     )
 
 
-def count(period: Period, provinces, granularity: str, using: str = "default") -> dict:
-    """Every measure's counts: {"received" | "identified" | "supported": Counts}."""
-    return {
-        key: measure(key, period, provinces, granularity, using)
-        for key in ("received", "identified", "supported")
+MEASURES = ("received", "identified", "supported")
+
+
+def tasks(period: Period, provinces, granularity: str, with_indicators: bool, using: str):
+    """Every query of a report as {name: callable}: the three measures and, if asked, the
+    fact-based indicators. Independent of one another, so `run_all` may run them at once."""
+    found = {
+        key: functools.partial(measure, key, period, provinces, granularity, using)
+        for key in MEASURES
     }
+    if not with_indicators:
+        return found
+    from haven.reports.indicators import _referral_model
+
+    referral = _referral_model()
+    if referral is not None:
+        found["referrals"] = functools.partial(
+            referrals, referral._meta.db_table, period, provinces, granularity, using
+        )
+    for kind in ("identification", "service"):
+        found[f"days_to_{kind}"] = functools.partial(
+            days_since_opened, kind, period, provinces, granularity, using
+        )
+    found["visits_on_time"] = functools.partial(
+        visits_on_time, period, provinces, granularity, using
+    )
+    return found
 
 
-def indicators(
-    period: Period, provinces, granularity: str, counted: dict, using: str = "default"
-) -> dict:
-    """The fact-based indicators, as `indicators.build` takes them (`counted`)."""
-    from haven.reports.indicators import _referral_model, from_groups
+def run_all(named: dict, using: str, progress=None) -> dict:
+    """{name: result} of every callable in `named`. Outside a transaction they run two at a
+    time, each on a connection of its own (the machine's cores, not one after another);
+    inside one (tests, or a caller's atomic block) in turn, since another connection would
+    not see the caller's rows."""
+    step = progress or (lambda done, name: None)
+    if connections[using].in_atomic_block or len(named) < 2:
+        results = {}
+        for done, (name, call) in enumerate(named.items()):
+            step(done, name)
+            results[name] = call()
+        return results
+
+    def on_own_connection(call):
+        try:
+            return call()
+        finally:
+            connections[using].close()
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_QUERIES) as pool:
+        futures = {pool.submit(on_own_connection, call): name for name, call in named.items()}
+        results = {}
+        for done, future in enumerate(as_completed(futures)):
+            step(done, futures[future])
+            results[futures[future]] = future.result()
+    return results
+
+
+def indicators_from(results: dict, counted: dict) -> dict:
+    """The indicators of `tasks`' results (and the measures' costs and re-trafficking)."""
+    from haven.reports.indicators import from_groups
 
     costs = counted["supported"].costs.get("support_type", {})
-    referral = _referral_model()
     found = {}
-    if referral is not None:
-        days, answers = referrals(referral._meta.db_table, period, provinces, granularity, using)
+    if "referrals" in results:
+        days, answers = results["referrals"]
         found["referrals"] = [
             from_groups("referral_days", "days", days),
             from_groups("referral_accepted", "share", answers),
         ]
     return found | {
         "days_to_identification": from_groups(
-            "days_to_identification",
-            "days",
-            days_since_opened("identification", period, provinces, granularity, using),
+            "days_to_identification", "days", results["days_to_identification"]
         ),
         "days_to_first_service": from_groups(
-            "days_to_first_service",
-            "days",
-            days_since_opened("service", period, provinces, granularity, using),
+            "days_to_first_service", "days", results["days_to_service"]
         ),
         "re_trafficking": from_groups("re_trafficking", "share", counted["received"].shares),
-        "visits_on_time": from_groups(
-            "visits_on_time",
-            "share",
-            visits_on_time(period, provinces, granularity, using),
-        ),
+        "visits_on_time": from_groups("visits_on_time", "share", results["visits_on_time"]),
         "funds_used": sum(cost for _services, _persons, cost in costs.values()),
     }

@@ -292,7 +292,7 @@ def build(
     counted: dict | None = None,
 ) -> Indicators:
     """The indicators, from the period's facts; or, on PostgreSQL, `counted`: the
-    fact-based ones already counted by the database (`aggregates.indicators`), with
+    fact-based ones already counted by the database (`aggregates.indicators_from`), with
     "funds_used"."""
     if counted is None:
         counted = {

@@ -533,17 +533,21 @@ def counts_in_database(using: str) -> bool:
 def _count_in_database(period, provinces, granularity, with_indicators, step, using) -> Loaded:
     from haven.reports import aggregates, indicators
 
-    counted = {}
-    for fraction, key in ((0.0, "received"), (0.2, "identified"), (0.4, "supported")):
-        step(fraction, str(MEASURE_TITLES[key]()))
-        counted[key] = aggregates.measure(key, period, provinces, granularity, using)
-    step(0.6, _("Review indicators"))
+    named = aggregates.tasks(period, provinces, granularity, with_indicators, using)
+    titles = {key: MEASURE_TITLES[key] for key in aggregates.MEASURES}
+
+    def progress(done, name):
+        title = titles.get(name, lambda: _("Review indicators"))
+        step(done / len(named), str(title()))
+
+    results = aggregates.run_all(named, using, progress)
+    counted = {key: results[key] for key in aggregates.MEASURES}
     found = (
         indicators.build(
             period,
             provinces,
             granularity,
-            counted=aggregates.indicators(period, provinces, granularity, counted, using),
+            counted=aggregates.indicators_from(results, counted),
         )
         if with_indicators
         else None
