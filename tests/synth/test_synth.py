@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.db.models import Count
 
 from haven.audit import log
@@ -53,7 +56,12 @@ def test_synth_writes_on_a_second_connection_outside_a_transaction(capsys):
 
     generator = Generator(seed=5, batch=50)
     assert (generator.pipe is not None) == (connection.vendor == "postgresql")
+    before = schema()
     counts = generator.run(200)
+    if connection.vendor == "postgresql":
+        # The tables were empty: indexes and keys were dropped, then built after the rows.
+        assert len(generator.pipe.bulk.indexes) > 50 and len(generator.pipe.bulk.keys) > 10
+    assert schema() == before
     assert Person.objects.count() == counts["persons"]
     assert Case.objects.count() == counts["cases"] == Reception.objects.count()
     assert Referral.objects.count() == counts["referrals"] > 0
@@ -85,7 +93,62 @@ def test_synth_rolls_back_everything_when_generation_fails(monkeypatch):
         real()
 
     monkeypatch.setattr(generator, "person", failing)
+    before = schema()
     with pytest.raises(RuntimeError, match="generator broke"):
         generator.run(200)
     assert Person.objects.count() == 0
     assert Case.objects.count() == 0
+    assert schema() == before  # the dropped indexes and keys came back with the rollback
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_bulk_load_checks_every_foreign_key_when_it_adds_them_back(monkeypatch):
+    """Into empty tables the keys are added back after the rows, and adding them checks
+    every row: a row pointing nowhere fails the whole load, which rolls back."""
+    from django.db import connection
+
+    from haven.agencies.models import Organisation
+    from haven.support.models import FollowUpVisit
+    from haven.synth.registry import Generator
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk loading is PostgreSQL's")
+    generator = Generator(seed=5, batch=50)
+    real = generator._generate
+
+    def with_a_dangling_row(*args):
+        real(*args)
+        visits = generator.writers[FollowUpVisit]
+        organisation = Organisation.objects.order_by("pk").values_list("pk", flat=True)[0]
+        visits.add(
+            id=10**8, case_id=10**9, organisation_id=organisation, due_on=datetime.date(2025, 1, 1)
+        )
+        visits.flush()
+
+    monkeypatch.setattr(generator, "_generate", with_a_dangling_row)
+    before = schema()
+    with pytest.raises(RuntimeError, match="writing the synthetic registry failed") as failed:
+        generator.run(60)
+    assert isinstance(failed.value.__cause__, IntegrityError)
+    assert "foreign key" in str(failed.value.__cause__)
+    assert Person.objects.count() == 0
+    assert FollowUpVisit.objects.count() == 0
+    assert schema() == before
+
+
+def schema() -> tuple:
+    """Every index and constraint of the database, as PostgreSQL would recreate them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return ()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname"
+        )
+        indexes = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint ORDER BY 1, 2"
+        )
+        return tuple(indexes), tuple(cursor.fetchall())

@@ -8,6 +8,7 @@ registered a second time by another agency (name without diacritics, day and mon
 sometimes swapped), half of them already merged, half left for the linkage review queue.
 """
 
+import contextlib
 import datetime
 import random
 from collections import defaultdict
@@ -35,7 +36,7 @@ from haven.places.models import Commune, Country, Ethnicity, Province
 from haven.referrals.actions import age_group
 from haven.referrals.models import Referral
 from haven.support.models import FollowUpVisit, Service
-from haven.synth.writer import CopyThread, IdAllocator, TableWriter, reset_sequence
+from haven.synth.writer import BulkLoad, CopyThread, IdAllocator, TableWriter, reset_sequence
 
 ROUTES = [("border_handover", 35), ("police", 25), ("return_from_abroad", 20), ("self_report", 20)]
 DESTINATIONS = [
@@ -163,16 +164,20 @@ class Generator:
         AuditEvent,
     )
 
-    def __init__(self, seed: int = 2026, batch: int = 10_000):
+    def __init__(self, seed: int = 2026, batch: int = 10_000, bulk: bool = True):
         self.rng = random.Random(seed)
         self.ctx = Context()
         self.ids = IdAllocator()
+        # Every table's first id now: once the COPY connection holds the tables (a bulk
+        # load locks them), this one must not need to read them.
+        for model in self.TABLES:
+            self.ids.take(model, 0)
         self.now = timezone.now()
         # Inside a caller's transaction (tests) the rows must go into that transaction;
         # otherwise a second connection writes while this one generates.
         connection = connections["default"]
         self.pipe = (
-            CopyThread()
+            CopyThread(bulk=BulkLoad(self.TABLES) if bulk else None)
             if connection.vendor == "postgresql" and not connection.in_atomic_block
             else None
         )
@@ -493,9 +498,11 @@ class Generator:
                 self._generate(persons, step, say)
                 self._finish()
             return dict(self.counts)
+        self.pipe.say = say
         self.pipe.start()
         try:
-            self._generate(persons, step, say)
+            with _lock_timeout(connections["default"]):
+                self._generate(persons, step, say)
         except BaseException as exc:
             self.pipe.close(abort=exc)
             raise
@@ -527,6 +534,19 @@ class Generator:
         AuditHead.objects.update_or_create(
             pk=1, defaults={"last_id": self.audit_last_id, "last_hash": self.audit_prev}
         )
+
+
+@contextlib.contextmanager
+def _lock_timeout(connection, seconds: int = 60):
+    """While the COPY connection holds the tables it loads, a read of them from this one
+    would wait for it forever (it waits for this one's rows): fail instead."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = '{seconds}s'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
 
 
 def _swap(day: datetime.date) -> datetime.date:

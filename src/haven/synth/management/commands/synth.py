@@ -19,12 +19,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", type=int, default=10_000, help="Persons written per round of COPY."
         )
+        parser.add_argument(
+            "--row-by-row",
+            action="store_true",
+            help="PostgreSQL: keep indexes and foreign keys in place while loading even into "
+            "empty tables (slower; for comparison).",
+        )
 
-    def handle(self, *args, persons, seed, batch, **options):
+    def handle(self, *args, persons, seed, batch, row_by_row, **options):
         if persons <= 0:
             raise CommandError("--persons must be a positive number")
         started = time.monotonic()
-        counts = Generator(seed=seed, batch=batch).run(
+        counts = Generator(seed=seed, batch=batch, bulk=not row_by_row).run(
             persons, progress=lambda m: print(m, file=sys.stderr, flush=True)
         )
         elapsed = time.monotonic() - started
