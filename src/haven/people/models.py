@@ -100,12 +100,13 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         indexes = [
             # The reception lookup: given name, a near birth year and the family-name prefix
-            # in one index, with what ranks the candidates, so the ranking reads no table row.
+            # in one index, with what ranks the candidates and the id, so ranking them is an
+            # index-only scan that reads no table row.
             models.Index(
                 fields=["given_key", "birth_year", "name_key"],
                 opclasses=["varchar_pattern_ops", "int2_ops", "varchar_pattern_ops"],
-                include=["date_of_birth", "phone_index", "merged_into"],
-                name="person_lookup",
+                include=["date_of_birth", "phone_index", "merged_into", "id"],
+                name="person_name_lookup",
             )
         ]
 

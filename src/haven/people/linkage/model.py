@@ -43,11 +43,15 @@ class FellegiSunter:
     u: tuple[tuple[float, ...], ...]
 
     def weights(self) -> tuple[tuple[float, ...], ...]:
-        """log2(m/u) for every comparison level."""
-        return tuple(
-            tuple(math.log2(mi / ui) for mi, ui in zip(ms, us, strict=True))
-            for ms, us in zip(self.m, self.u, strict=True)
-        )
+        """log2(m/u) for every comparison level (computed once per model: it is frozen)."""
+        weights = self.__dict__.get("_weights")
+        if weights is None:
+            weights = tuple(
+                tuple(math.log2(mi / ui) for mi, ui in zip(ms, us, strict=True))
+                for ms, us in zip(self.m, self.u, strict=True)
+            )
+            object.__setattr__(self, "_weights", weights)
+        return weights
 
     def prior_weight(self) -> float:
         return math.log2(self.prior / (1 - self.prior))

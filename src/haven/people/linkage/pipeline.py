@@ -44,11 +44,19 @@ class MatchExplanation:
 
 
 def explain_pair(
-    a: PersonRecord, b: PersonRecord, model: FellegiSunter = DEFAULT_MODEL
+    a: PersonRecord | LinkRecord,
+    b: PersonRecord | LinkRecord,
+    model: FellegiSunter = DEFAULT_MODEL,
 ) -> MatchExplanation:
-    """Score two records directly (no blocking, no term frequencies), field by field."""
-    pattern = compare(prepare(a), prepare(b))
+    """Score two records directly (no blocking, no term frequencies), field by field.
+
+    Either record may be already prepared, to prepare one record once for many pairs."""
+    pattern = compare(_prepared(a), _prepared(b))
     return MatchExplanation(probability(model.match_weight(pattern)), model.explain(pattern))
+
+
+def _prepared(record: PersonRecord | LinkRecord) -> LinkRecord:
+    return record if isinstance(record, LinkRecord) else prepare(record)
 
 
 class _Scorer:
