@@ -8,11 +8,12 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.agencies.models import Organisation
-from haven.cases import documents
+from haven.cases import choices, documents
 from haven.cases.models import EntryRoute, ExploitationForm, Reception, Recruitment
 from haven.people.models import IdentityDocument, Sex
 from haven.places.models import Commune, Country, Ethnicity, Province, communes_of
@@ -252,6 +253,27 @@ class ReceptionForm(forms.Form):
         self.fields["handover_to"].queryset = Organisation.objects.filter(is_active=True)
         self._limit_communes("province", "commune")
         self._limit_communes("home_province", "home_commune")
+        self._keep_long_options()
+
+    def _keep_long_options(self):
+        """Show the long lists from the per-process cache (validation still queries)."""
+        communes = reverse("places:commune-options")
+        for name, commune in (("province", "commune"), ("home_province", "home_commune")):
+            self.fields[name].widget.attrs.update(
+                {"hx-get": communes, "hx-target": f"#id_{commune}", "hx-trigger": "change"}
+            )
+        kept = {
+            "province": "provinces-current",
+            "home_province": "provinces-all",
+            "ethnicity": "ethnicities",
+            "nationality": "countries",
+            "return_country": "countries",
+            "destination_country": "countries",
+            "handover_to": "organisations-active",
+        }
+        for name, key in kept.items():
+            if name in self.fields:
+                choices.use_kept_options(self.fields[name], key)
 
     def _limit_communes(self, province_field: str, commune_field: str):
         """Offer only the chosen province's communes (all of them while validating)."""

@@ -1,12 +1,16 @@
 """Case search: by name with or without diacritics, by reference, province, status, route."""
 
 from django import forms
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import CaseStatus, EntryRoute
 from haven.people.text import fold, fold_tokens
 from haven.places.models import Province
+
+# The most rows a case search counts and pages through.
+SEARCH_CAP = 1000
 
 
 class CaseSearchForm(forms.Form):
@@ -23,6 +27,13 @@ class CaseSearchForm(forms.Form):
     children = forms.BooleanField(label=_("Children only"), required=False)
 
 
+def looks_like_reference(query: str) -> bool:
+    """Whether a search is for a case reference (PROVINCE-YEAR-NUMBER, e.g. 15-2026-00042):
+    every reference holds digits, no name does. Such a query is matched against references
+    only, and a name query against names only, so neither pays for the other's scan."""
+    return any(ch.isdigit() for ch in query)
+
+
 def filter_cases(queryset, data: dict, *, identity_visible=None):
     """Narrow an access-scoped queryset by the cleaned search form.
 
@@ -30,15 +41,19 @@ def filter_cases(queryset, data: dict, *, identity_visible=None):
     are matched only among those, so a search cannot reveal a name that was not shared.
     """
     query = (data.get("q") or "").strip()
-    if query:
-        by_reference = Q(reference__iexact=query) | Q(reference__istartswith=fold(query))
-        by_name = Q()
-        # Every word of the query must start a word of the name, in any order.
-        for token in fold_tokens(query):
-            by_name &= Q(person__name_key__contains=f" {token}")
+    if query and looks_like_reference(query):
+        # References are upper case; the prefix is answered by the reference index.
+        queryset = queryset.filter(reference__startswith=fold(query).upper())
+    elif query:
         if identity_visible is not None:
-            by_name &= Q(id__in=identity_visible.values("id"))
-        queryset = queryset.filter(by_reference | by_name)
+            # The same conditions joined into one WHERE clause, not `id IN (SELECT ...)`:
+            # PostgreSQL then checks them on the rows the name index found instead of first
+            # collecting every case of the organisation.
+            queryset = queryset & identity_visible
+        # Every word of the query must start a word of the name, in any order; on PostgreSQL
+        # the trigram index person_name_trgm (people migration 0006) answers these.
+        for token in fold_tokens(query):
+            queryset = queryset.filter(person__name_key__contains=f" {token}")
     if data.get("province"):
         queryset = queryset.filter(province=data["province"])
     if data.get("status"):
@@ -48,3 +63,55 @@ def filter_cases(queryset, data: dict, *, identity_visible=None):
     if data.get("children"):
         queryset = queryset.filter(receptions__is_child=True).distinct()
     return queryset
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` rows: "more than 1000" instead of counting
+    the tens of thousands of cases of a large organisation. Pages reach as far as the first
+    `cap` rows; a narrower search finds the rest.
+
+    `one_pass`: read the ordered ids of the first `cap` + 1 rows in one query, count them
+    and read the page's rows by primary key. For a name search, where finding the rows is
+    the cost and they are few, this runs that search once instead of twice (count, then
+    page). Without it (a plain list, where the newest rows come straight from an index),
+    the count stops at `cap` + 1 rows and the page is a LIMIT/OFFSET query.
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int | None = None, one_pass=False, **kw):
+        super().__init__(object_list, per_page, **kw)
+        self.cap = SEARCH_CAP if cap is None else cap
+        self.one_pass = one_pass
+
+    @cached_property
+    def _ids(self) -> list:
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
+    def _found(self) -> int:
+        """How many rows there are, up to `cap` + 1."""
+        if self.one_pass:
+            return len(self._ids)
+        return self.object_list.order_by()[: self.cap + 1].count()
+
+    @property
+    def count(self) -> int:
+        return min(self._found, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        """Whether more rows than `cap` match."""
+        return self._found > self.cap
+
+    def page(self, number):
+        if not self.one_pass:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self._ids[: self.cap][bottom : bottom + self.per_page]
+        rows = []
+        if ids:
+            found = self.object_list.model._default_manager.filter(pk__in=ids)
+            found.query.select_related = self.object_list.query.select_related
+            by_id = {row.pk: row for row in found}
+            rows = [by_id[pk] for pk in ids if pk in by_id]
+        return self._get_page(rows, number, self)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,11 +11,16 @@ from haven.access import policy
 from haven.access.forms import ConsentForm, ShareForm
 from haven.access.models import DOCUMENT_SECTIONS, Section
 from haven.audit import log as audit
-from haven.cases import actions, documents, reception_input, reception_matches, tasks
+from haven.cases import actions, choices, documents, reception_input, reception_matches, tasks
 from haven.cases.forms import ROUTE_FIELDS, ChildFormSet, DocumentFormSet, ReceptionForm
 from haven.cases.models import CaseStatus, EntryRoute
-from haven.cases.search import CaseSearchForm, filter_cases
-from haven.people.models import IdentityDocument
+from haven.cases.search import (
+    CappedPaginator,
+    CaseSearchForm,
+    filter_cases,
+    looks_like_reference,
+)
+from haven.people.models import IdentityDocument, Person
 
 PAGE_SIZE = 25
 
@@ -47,18 +51,23 @@ def case_list(request):
     form = CaseSearchForm(request.GET or None)
     cases = policy.cases_visible_to(request.user)
     with_identity = policy.cases_with_section(request.user, Section.IDENTITY)
+    by_name = False
     if form.is_valid():
         cases = filter_cases(cases, form.cleaned_data, identity_visible=with_identity)
-    page = Paginator(_listing(cases), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.identity_ids = set(
-        with_identity.filter(id__in=[c.pk for c in page.object_list]).values_list("id", flat=True)
+        query = form.cleaned_data.get("q", "").strip()
+        by_name = bool(query) and not looks_like_reference(query)
+    paginator = CappedPaginator(_listing(cases), PAGE_SIZE, one_pass=by_name)
+    page = paginator.get_page(request.GET.get("page"))
+    page_ids = [c.pk for c in page.object_list]
+    page.identity_ids = (
+        set(with_identity.filter(id__in=page_ids).values_list("id", flat=True))
+        if page_ids
+        else set()
     )
-    audit.record(
-        "case.search",
-        user=request.user,
-        ip_address=_client_ip(request),
-        details={"results": page.paginator.count},
-    )
+    details = {"results": page.paginator.count}
+    if page.paginator.capped:
+        details["more"] = True  # more than `results` matched; only that many were counted
+    audit.record("case.search", user=request.user, ip_address=_client_ip(request), details=details)
     template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
     return render(request, template, {"form": form, "page": page})
 
@@ -75,6 +84,11 @@ def case_detail(request, reference):
         ip_address=_client_ip(request),
         details={"reference": case.reference, "sections": sorted(access.sections)},
     )
+    if access.sees(Section.IDENTITY):
+        # What the identity card shows of her, in one query instead of one per place.
+        case.person = Person.objects.select_related(
+            "ethnicity", "nationality", "home_province__successor", "home_commune"
+        ).get(pk=case.person_id)
     documents_seen = [
         d
         for d in case.documents.select_related("uploaded_by")
@@ -105,11 +119,18 @@ def case_detail(request, reference):
         else [],
     }
     if access.can_share:
+        consent_form, share_form = ConsentForm(), ShareForm(case=case)
+        # Both forms list the active organisations: read them once, and write the options
+        # without a template per option (the forms' querysets still check what is posted).
+        organisations = choices.organisation_options(consent_form.fields["recipient_organisation"])
+        choices.show_options(consent_form.fields["recipient_organisation"], organisations)
+        choices.show_options(share_form.fields["recipient"], organisations, exclude=[case.owner_id])
+        choices.fast_selects(consent_form, share_form)
         context.update(
             consents=case.consents.select_related("recipient_organisation", "recorded_by"),
             shares=case.shares.select_related("organisation", "consent", "created_by"),
-            consent_form=ConsentForm(),
-            share_form=ShareForm(case=case),
+            consent_form=consent_form,
+            share_form=share_form,
         )
     return render(request, "cases/case_detail.html", context)
 
@@ -176,6 +197,7 @@ def reception_new(request, route):
                 "below before saving. Attached files must be chosen again."
             ),
         )
+    choices.fast_selects(form, *children.forms, *uploads.forms)
     context = {
         "form": form,
         "children": children,
