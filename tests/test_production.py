@@ -90,3 +90,16 @@ def test_the_server_error_page_is_bilingual_and_standalone():
 
     html = render_to_string("500.html")
     assert "Đã xảy ra lỗi" in html and "Something went wrong" in html
+
+
+def test_a_server_worker_builds_the_province_table_as_it_starts():
+    """Matching a reception needs the province table (about 2 s to build): the WSGI module
+    builds it when a worker loads it, so no request waits for it."""
+    import importlib
+
+    from haven import wsgi
+    from haven.people.linkage import places
+
+    places._province_table.cache_clear()
+    importlib.reload(wsgi)
+    assert places._province_table.cache_info().currsize == 1

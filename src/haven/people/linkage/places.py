@@ -49,6 +49,12 @@ def _province_table() -> dict[str, str]:
     return table
 
 
+def warm() -> None:
+    """Build the province table now (about 2 s), so a server worker does it as it starts
+    rather than on the first reception it is asked to match."""
+    _province_table()
+
+
 @lru_cache(maxsize=4096)
 def new_province(name: str) -> str | None:
     """The new (2025) province for a province name as written, or ``None`` if unknown.
