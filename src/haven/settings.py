@@ -277,3 +277,11 @@ HAVEN_K_ANONYMITY = env_int("HAVEN_K_ANONYMITY", 11)
 # The dashboard reuses a period's counts for this long (each page says when they were
 # counted); 0 counts afresh on every view. Exports and the command line always count afresh.
 HAVEN_REPORT_CACHE_SECONDS = env_int("HAVEN_REPORT_CACHE_SECONDS", 300)
+# Those counts are kept in files every worker of a server shares, so a quarter is counted
+# once per server rather than once per worker.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(Path(env_str("HAVEN_CACHE_DIR", str(VAR_DIR / "cache")))),
+    }
+}

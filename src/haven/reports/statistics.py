@@ -10,6 +10,7 @@ types) she is counted once in each row that applies, and the rows do not add up.
 import copy
 import dataclasses
 import datetime
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -604,10 +605,27 @@ def load_recent(period: Period, provinces=None, *, granularity: str | None = Non
     scope = "all" if provinces is None else ",".join(str(p) for p in sorted(provinces))
     key = f"haven:report:{period.start}:{period.end}:{scope}:{granularity}"
     loaded = cache.get(key)
-    if loaded is None:
+    if loaded is not None:
+        return loaded
+    # One worker counts; the others arriving meanwhile wait for its counts rather than
+    # each counting the same quarter at once (up to COUNT_WAIT seconds, then they count).
+    counting = f"{key}:counting"
+    if not cache.add(counting, True, COUNT_WAIT):
+        waited = 0.0
+        while waited < COUNT_WAIT:
+            time.sleep(0.1)
+            waited += 0.1
+            if (loaded := cache.get(key)) is not None:
+                return loaded
+    try:
         loaded = load(period, provinces, granularity=granularity)
         cache.set(key, loaded, seconds)
+    finally:
+        cache.delete(counting)
     return loaded
+
+
+COUNT_WAIT = 30  # seconds
 
 
 def build(period: Period, provinces=None, *, scope_label: str = "", **options) -> Report:
