@@ -15,8 +15,8 @@ adds persons and cases to it (every reception submitted), so never point it at r
 2. `haven collectstatic` into HAVEN_VAR_DIR (unless its manifest is newer than every
    static file), then gunicorn with deploy/gunicorn.conf.py,
    DEBUG off, HTTPS on as in production (the clients send X-Forwarded-Proto as the TLS proxy
-   would), on 127.0.0.1 and a free port, with --workers sync workers (default 3: two cores
-   shared with PostgreSQL and the load generator). Waits for /ready/.
+   would), on 127.0.0.1 and a free port, with --workers sync workers (default as deployed:
+   2 × cores + 1, gunicorn's advice, which deploy/gunicorn.conf.py follows). Waits for /ready/.
 3. locust (as a library, FastHttpUser) only on loopback: --users simulated users, --analysts
    of them analysts opening the reports dashboard, the others case workers who search cases
    by name (common family + given names of their own cases), open case overviews, open the
@@ -687,7 +687,12 @@ def main() -> None:
         metavar=("MIN", "MAX"),
         help="seconds a user waits between actions",
     )
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() * 2 + 1,
+        help="gunicorn sync workers (default: as deploy/gunicorn.conf.py, 2 × cores + 1)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, help="write the results here as JSON")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)

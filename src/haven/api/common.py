@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import Path
 
 from haven.access import policy
-from haven.api.errors import ErrorOut
+from haven.api.errors import ApiError, ErrorOut, form_fields
 from haven.audit import log as audit
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -76,3 +76,9 @@ def audit_view(request, case, part: str) -> None:
             "via": "api",
         },
     )
+
+
+def require_valid(form, message: str) -> None:
+    """A 422 naming every field to correct under `message`, unless `form` is valid."""
+    if not form.is_valid():
+        raise ApiError(422, "invalid", message, form_fields(form))

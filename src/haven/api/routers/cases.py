@@ -9,7 +9,6 @@ from haven.access import policy
 from haven.access.models import Section
 from haven.api import common, intake, schemas
 from haven.api.auth import needs
-from haven.api.errors import ApiError, form_fields
 from haven.api.models import Scope
 from haven.audit import log as audit
 from haven.cases.search import CaseSearchForm, filter_cases
@@ -44,13 +43,7 @@ def _search_form(filters: CaseFilters) -> CaseSearchForm:
 def list_cases(request, filters: Query[CaseFilters]):
     user = common.user(request)
     form = _search_form(filters)
-    if not form.is_valid():
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request was not accepted: correct the fields listed."),
-            form_fields(form),
-        )
+    common.require_valid(form, _("The request was not accepted: correct the fields listed."))
     with_identity = policy.cases_with_section(user, Section.IDENTITY)
     cases = filter_cases(
         policy.cases_visible_to(user), form.cleaned_data, identity_visible=with_identity

@@ -9,7 +9,6 @@ from haven.access.forms import ConsentForm
 from haven.agencies.models import Organisation
 from haven.api import common, idempotency, intake, schemas
 from haven.api.auth import needs
-from haven.api.errors import ApiError, form_fields
 from haven.api.models import Scope
 
 router = Router(tags=["consents"])
@@ -45,13 +44,7 @@ def create_consent(request, payload: schemas.ConsentIn, reference: str = common.
                 Organisation, data["recipient_organisation"]
             )
         form = ConsentForm(data)
-        if not form.is_valid():
-            raise ApiError(
-                422,
-                "invalid",
-                _("The consent was not recorded: correct the fields listed."),
-                form_fields(form),
-            )
+        common.require_valid(form, _("The consent was not recorded: correct the fields listed."))
         consent = actions.record_consent(
             user=common.user(request), organisation=organisation, case=case, **form.cleaned_data
         )

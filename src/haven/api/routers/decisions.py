@@ -10,7 +10,6 @@ from haven.access import policy
 from haven.access.models import Section
 from haven.api import common, idempotency, schemas
 from haven.api.auth import needs
-from haven.api.errors import ApiError, form_fields
 from haven.api.models import Scope
 from haven.cases import identification
 from haven.cases.journey_forms import DecisionForm
@@ -92,13 +91,7 @@ def create_decision(request, payload: DecisionIn, reference: str = common.REFERE
 
     def create():
         form = DecisionForm(values, case=case)
-        if not form.is_valid():
-            raise ApiError(
-                422,
-                "invalid",
-                _("The decision was not recorded: correct the fields listed."),
-                form_fields(form),
-            )
+        common.require_valid(form, _("The decision was not recorded: correct the fields listed."))
         data = form.cleaned_data
         made = identification.decide_identification(
             user=common.user(request),

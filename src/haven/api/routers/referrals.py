@@ -14,7 +14,6 @@ from haven.access import policy
 from haven.agencies.models import Organisation
 from haven.api import common, idempotency, intake, schemas
 from haven.api.auth import needs
-from haven.api.errors import ApiError, form_fields
 from haven.api.models import Scope
 from haven.audit import log as audit
 from haven.referrals import access, actions
@@ -170,13 +169,7 @@ def create_referral(request, payload: ReferralIn, reference: str = common.REFERE
         data = {k: v for k, v in values.items() if v is not None and v != ""}
         data["to_organisation"] = intake.Codes().pk(Organisation, data.get("to_organisation", ""))
         form = ReferralForm(data, case=case)
-        if not form.is_valid():
-            raise ApiError(
-                422,
-                "invalid",
-                _("The referral was not sent: correct the fields listed."),
-                form_fields(form),
-            )
+        common.require_valid(form, _("The referral was not sent: correct the fields listed."))
         d = form.cleaned_data
         sent = actions.send_referral(
             user=user,
@@ -220,13 +213,7 @@ def accept_referral(request, referral_id: int = common.OBJECT_ID):
 def decline_referral(request, payload: ReferralDeclineIn, referral_id: int = common.OBJECT_ID):
     found = request.haven_referral
     form = DeclineForm(payload.model_dump())
-    if not form.is_valid():
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request was not accepted: correct the fields listed."),
-            form_fields(form),
-        )
+    common.require_valid(form, _("The request was not accepted: correct the fields listed."))
     declined = actions.decline_referral(
         user=common.user(request),
         organisation=found.to_organisation,

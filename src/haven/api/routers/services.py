@@ -14,7 +14,6 @@ from haven.access.models import Section
 from haven.agencies.models import Organisation
 from haven.api import common, idempotency, intake, schemas
 from haven.api.auth import needs
-from haven.api.errors import ApiError, form_fields
 from haven.api.models import Scope
 from haven.support import actions
 from haven.support.forms import DeclineForm, ServiceForm
@@ -105,13 +104,7 @@ def create_service(request, payload: ServiceIn, reference: str = common.REFERENC
             if name in data:
                 data[name] = codes.pk(Organisation, data[name])
         form = ServiceForm(data, case=case)
-        if not form.is_valid():
-            raise ApiError(
-                422,
-                "invalid",
-                _("The service was not recorded: correct the fields listed."),
-                form_fields(form),
-            )
+        common.require_valid(form, _("The service was not recorded: correct the fields listed."))
         made = actions.add_service(
             user=common.user(request), organisation=organisation, case=case, **form.cleaned_data
         )
@@ -136,13 +129,7 @@ def decline_service(
     organisation = common.acting_for(request, case)
     found = get_object_or_404(case.services, pk=service_id)
     form = DeclineForm({"reason": payload.reason if payload else ""}, case=case)
-    if not form.is_valid():
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request was not accepted: correct the fields listed."),
-            form_fields(form),
-        )
+    common.require_valid(form, _("The request was not accepted: correct the fields listed."))
     declined = actions.decline_service(
         user=common.user(request),
         organisation=organisation,

@@ -9,7 +9,6 @@ from haven.access.forms import EndShareForm, ShareForm
 from haven.agencies.models import Organisation
 from haven.api import common, idempotency, intake, schemas
 from haven.api.auth import needs
-from haven.api.errors import ApiError, form_fields
 from haven.api.models import Scope
 
 router = Router(tags=["shares"])
@@ -43,13 +42,7 @@ def create_share(request, payload: schemas.ShareIn, reference: str = common.REFE
         data = {k: v for k, v in values.items() if v is not None and v != ""}
         data["recipient"] = intake.Codes().pk(Organisation, data.get("recipient", ""))
         form = ShareForm(data, case=case)
-        if not form.is_valid():
-            raise ApiError(
-                422,
-                "invalid",
-                _("The case was not shared: correct the fields listed."),
-                form_fields(form),
-            )
+        common.require_valid(form, _("The case was not shared: correct the fields listed."))
         cleaned = form.cleaned_data
         share = actions.share_case(
             user=user,
@@ -83,13 +76,7 @@ def end_share(
     organisation = common.acting_for(request, case)
     share = get_object_or_404(case.shares, pk=share_id)
     form = EndShareForm({"reason": payload.reason if payload else ""})
-    if not form.is_valid():
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request was not accepted: correct the fields listed."),
-            form_fields(form),
-        )
+    common.require_valid(form, _("The request was not accepted: correct the fields listed."))
     share = actions.end_share(
         user=common.user(request),
         organisation=organisation,

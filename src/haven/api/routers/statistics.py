@@ -14,7 +14,6 @@ from ninja import Query, Router, Schema
 from haven.access import policy
 from haven.api import common
 from haven.api.auth import needs
-from haven.api.errors import ApiError, form_fields
 from haven.api.models import Scope
 from haven.audit import log as audit
 from haven.places.models import Province
@@ -143,13 +142,7 @@ def get_statistics(request, filters: Query[StatisticsFilters]):
     user = common.user(request)
     scope = policy.get_statistics_scope(user)
     form = _form(filters, scope)
-    if not form.is_valid():
-        raise ApiError(
-            422,
-            "invalid",
-            _("The request was not accepted: correct the fields listed."),
-            form_fields(form),
-        )
+    common.require_valid(form, _("The request was not accepted: correct the fields listed."))
     period, provinces = form.period(), _provinces(scope, form)
     report = statistics.build(
         period,
