@@ -277,6 +277,9 @@ HAVEN_K_ANONYMITY = env_int("HAVEN_K_ANONYMITY", 11)
 # The dashboard reuses a period's counts for this long (each page says when they were
 # counted); 0 counts afresh on every view. Exports and the command line always count afresh.
 HAVEN_REPORT_CACHE_SECONDS = env_int("HAVEN_REPORT_CACHE_SECONDS", 300)
+# A running background job whose worker shows no sign of life for this long is marked
+# failed by the next worker (its worker died), so it can be requested again.
+HAVEN_JOB_STALE_SECONDS = env_int("HAVEN_JOB_STALE_SECONDS", 600)
 # Those counts are kept in files every worker of a server shares, so a quarter is counted
 # once per server rather than once per worker.
 CACHES = {

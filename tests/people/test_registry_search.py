@@ -1,9 +1,13 @@
 """The registry-wide search for duplicates as a background job: queued from the review page
 (or `haven dedupe_registry --queue`), run by `haven worker`, shown with its progress."""
 
+import datetime
+from unittest import mock
+
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from haven.agencies.models import OrganisationKind, Role
 from haven.audit.models import AuditEvent
@@ -205,3 +209,38 @@ def test_the_command_runs_inline_or_queues(twins, capsys):
     call_command("dedupe_registry")
     assert "1 new possible matches" in capsys.readouterr().out
     assert MatchDecision.objects.count() == 1
+
+
+def test_a_search_whose_worker_died_is_failed_and_can_be_asked_again(
+    personas, login, twins, settings
+):
+    """A worker killed mid-search leaves its job "running": the next worker fails it once
+    its heartbeat is older than HAVEN_JOB_STALE_SECONDS, and a new search may be queued."""
+    settings.HAVEN_JOB_STALE_SECONDS = 600
+    client = login(personas.border_guard)
+    client.post(SEARCH)
+    job = jobs.claim_next()  # a worker took it, then died
+    ReportJob.objects.filter(pk=job.pk).update(params={**job.params, "language": "vi"})
+    now = timezone.now()
+    assert jobs.fail_stale(now + datetime.timedelta(seconds=599)) == 0  # still alive
+    assert jobs.fail_stale(now + datetime.timedelta(seconds=601)) == 1
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED
+    assert job.message == "Trình chạy việc đã dừng trước khi xong; hãy yêu cầu lại."
+    assert AuditEvent.objects.filter(
+        action="match.registry_search.failed", object_id=str(job.pk)
+    ).exists()
+    client.post(SEARCH)
+    assert searches().filter(status=ReportJob.Status.PENDING).count() == 1
+
+
+def test_progress_keeps_a_long_job_alive(personas, login, twins, settings):
+    settings.HAVEN_JOB_STALE_SECONDS = 600
+    login(personas.border_guard).post(SEARCH)
+    job = jobs.claim_next()
+    later = timezone.now() + datetime.timedelta(seconds=900)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        jobs._progress(job)(0.5, "half way")
+    assert jobs.fail_stale(later + datetime.timedelta(seconds=60)) == 0
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.RUNNING

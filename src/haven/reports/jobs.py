@@ -10,9 +10,11 @@ to the requester. A registry search writes pairs to the review queue and keeps t
 import datetime
 import logging
 import secrets
+import threading
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -24,6 +26,7 @@ from haven.reports.models import ReportJob
 from haven.reports.periods import Period
 
 logger = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 30
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -80,8 +83,9 @@ def claim_next() -> ReportJob | None:
     """The oldest waiting job, marked running; None if there is none. A conditional UPDATE
     makes the claim safe when several workers run."""
     for job in ReportJob.objects.filter(status=ReportJob.Status.PENDING).order_by("created_at")[:5]:
+        now = timezone.now()
         claimed = ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.PENDING).update(
-            status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=1
+            status=ReportJob.Status.RUNNING, started_at=now, heartbeat_at=now, progress=1
         )
         if claimed:
             job.refresh_from_db()
@@ -92,7 +96,9 @@ def claim_next() -> ReportJob | None:
 def _progress(job):
     def report(fraction, message=""):
         ReportJob.objects.filter(pk=job.pk).update(
-            progress=max(1, min(99, int(fraction * 100))), message=str(message)[:200]
+            progress=max(1, min(99, int(fraction * 100))),
+            message=str(message)[:200],
+            heartbeat_at=timezone.now(),
         )
 
     return report
@@ -166,7 +172,8 @@ def run(job: ReportJob) -> ReportJob:
     person; the traceback goes to the worker's log."""
     work = _export if job.kind in ReportJob.EXPORT_KINDS else _search_registry
     try:
-        outcome = work(job)
+        with Heartbeat(job):
+            outcome = work(job)
     except Exception as error:  # a failed job is shown as failed, the worker goes on
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         with transaction.atomic():
@@ -193,6 +200,58 @@ def run(job: ReportJob) -> ReportJob:
 
 def read(job: ReportJob) -> bytes:
     return (storage_dir() / job.storage_name).read_bytes()
+
+
+class Heartbeat(threading.Thread):
+    """Touches a running job every HEARTBEAT_SECONDS, on a connection of its own, so a
+    long step without progress is not taken for a dead worker."""
+
+    def __init__(self, job: ReportJob):
+        super().__init__(name=f"job-{job.pk}-heartbeat", daemon=True)
+        self.job_id = job.pk
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                ReportJob.objects.filter(pk=self.job_id, status=ReportJob.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # the job itself goes on; at worst a later sweep fails it
+            logger.exception("heartbeat of job %s stopped", self.job_id)
+        finally:
+            connections.close_all()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stopped.set()
+        self.join()
+
+
+def fail_stale(now: datetime.datetime | None = None) -> int:
+    """Fail the running jobs whose worker stopped (no heartbeat for
+    HAVEN_JOB_STALE_SECONDS), so their requester sees it and may ask again (a registry
+    search left "running" would otherwise refuse every new one). How many were failed."""
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(seconds=settings.HAVEN_JOB_STALE_SECONDS)
+    stale = ReportJob.objects.filter(status=ReportJob.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit)
+    )
+    failed = 0
+    for job in stale:
+        with transaction.atomic(), override(job.params.get("language") or "vi"):
+            message = _("The worker stopped before finishing; request it again.")
+            if not ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+                status=ReportJob.Status.FAILED, finished_at=now, message=message[:200]
+            ):
+                continue  # finished meanwhile
+            job.refresh_from_db()
+            _audit(job, "failed", error="worker stopped")
+            failed += 1
+    return failed
 
 
 def run_pending(limit: int | None = None) -> int:

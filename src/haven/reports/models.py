@@ -54,6 +54,9 @@ class ReportJob(models.Model):
     message = models.CharField(_("step"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("requested at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Touched while a worker runs the job; a running job whose heartbeat stopped is failed
+    # by the next worker (`jobs.fail_stale`): its worker died.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file_name = models.CharField(max_length=200, blank=True)
     storage_name = models.CharField(max_length=64, blank=True)

@@ -24,6 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, sleep=2.0, **options):
         while True:
+            stale = jobs.fail_stale()
+            if stale:
+                self.stdout.write(f"failed {stale} job(s) whose worker had stopped")
             ran = jobs.run_pending()
             if ran:
                 self.stdout.write(f"ran {ran} job(s)")
