@@ -103,7 +103,20 @@ def _case_ids(shares) -> list[int]:
     """The shared case ids as a list, not a subquery: `owner IN (...) OR id IN (SELECT ...)`
     made PostgreSQL scan every case in the registry; with a list it combines the owner and
     primary-key indexes, so the cost follows the organisation's own cases."""
-    return list(shares.values_list("case_id", flat=True).distinct())
+    return list(shares.order_by().values_list("case_id", flat=True).distinct())
+
+
+def visible_case_condition(user, field: str = "case") -> Q:
+    """`cases_visible_to(user)` as a condition on rows with a foreign key `field` to a case,
+    for lists of such rows (the inbox): the same rule, with the owned cases read from the
+    owner index alone and the shared ones as a subquery, so the query neither fetches every
+    case of the organisation nor carries their ids."""
+    reader_orgs = organisation_ids(user, CASE_READER_ROLES)
+    if not reader_orgs:
+        return Q(pk__in=[])
+    owned = Case.objects.filter(owner_id__in=_owning_ids(user)).order_by().values("id")
+    shared = active_shares().filter(organisation_id__in=reader_orgs).order_by().values("case_id")
+    return Q(**{f"{field}__in": owned}) | Q(**{f"{field}__in": shared})
 
 
 def cases_with_section(user, section: str):

@@ -84,6 +84,17 @@ class Case(models.Model):
         ordering = ["-opened_at"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        indexes = [
+            # An organisation's case lists, newest first (work list, case list), read in
+            # order. With the status and person included, "which cases does it own", the
+            # work list's count of open cases and a name search's walk through its cases
+            # (joining the person) read the index alone.
+            models.Index(
+                fields=["owner", "-opened_at", "-id"],
+                include=["status", "person"],
+                name="cases_case_owner_opened",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -1,0 +1,131 @@
+"""The inbox shows exactly the open tasks of the user's organisations (and of the units a
+supervisor oversees) on cases the user may see, plus referrals to answer; and the indexes
+behind the inbox and the case lists exist."""
+
+import datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from haven.access import policy
+from haven.access.models import Share
+from haven.agencies.models import Role
+from haven.cases import tasks
+from haven.cases.models import Case, Task
+from tests.factories import OrganisationFactory, make_case, member, shared_case
+
+
+def _due(days=1):
+    return timezone.now() + datetime.timedelta(days=days)
+
+
+def _by_the_rule(user):
+    """The inbox as the access policy states it, row by row."""
+    policy.forget(user)
+    orgs = policy.organisation_ids(user, policy.CASE_READER_ROLES) | policy.supervised_ids(user)
+    visible = set(policy.cases_visible_to(user).values_list("id", flat=True))
+    return {
+        t.pk
+        for t in Task.objects.filter(done_at__isnull=True, organisation_id__in=orgs)
+        if t.case_id in visible or t.kind == Task.Kind.REFERRAL_RESPONSE
+    }
+
+
+def _inbox(user):
+    policy.forget(user)
+    return {t.pk for t in tasks.inbox(user)}
+
+
+def test_the_inbox_shows_only_tasks_on_cases_the_user_sees(personas):
+    shelter = personas.shelter_hanoi
+    shared, _consent, _share = shared_case(personas)
+    unshared = make_case(personas.social_worker, personas.centre_laocai)
+    ended, _c, ended_share = shared_case(personas)
+    Share.objects.filter(pk=ended_share.pk).update(ended_at=timezone.now())
+    on_shared = tasks.open_task(shared, Task.Kind.FOLLOW_UP_VISIT, shelter, _due())
+    on_unshared = tasks.open_task(unshared, Task.Kind.FOLLOW_UP_VISIT, shelter, _due())
+    on_ended = tasks.open_task(ended, Task.Kind.FOLLOW_UP_VISIT, shelter, _due(-1))
+    to_answer = tasks.open_task(unshared, Task.Kind.REFERRAL_RESPONSE, shelter, _due(2))
+    done = tasks.open_task(shared, Task.Kind.RISK_REVIEW, shelter, _due())
+    tasks.close_tasks(shared, Task.Kind.RISK_REVIEW)
+
+    seen = _inbox(personas.shelter_worker)
+    assert on_shared.pk in seen and to_answer.pk in seen
+    assert on_unshared.pk not in seen  # the case is not shared with the shelter
+    assert on_ended.pk not in seen  # the share has ended
+    assert done.pk not in seen
+    assert seen == _by_the_rule(personas.shelter_worker)
+    # The shelter's tasks are not the centre's: the centre sees the case but not the task.
+    assert not seen & _inbox(personas.social_worker)
+
+
+def test_the_inbox_of_an_unrelated_organisation_is_empty(personas):
+    case = make_case(personas.social_worker, personas.centre_laocai)
+    tasks.open_task(case, Task.Kind.FOLLOW_UP_VISIT, personas.centre_laocai, _due())
+    stranger = member(OrganisationFactory(code="elsewhere"), Role.CASE_WORKER, "elsewhere.cw")
+    analyst = member(personas.centre_laocai, Role.ANALYST, "centre.analyst")
+    assert _inbox(stranger) == set()
+    assert _inbox(analyst) == set()  # analysts see no case content, nor its tasks
+
+
+def test_a_supervisor_sees_the_tasks_of_units_below_on_their_cases(personas):
+    case = make_case(personas.social_worker, personas.centre_laocai)
+    other = make_case(personas.shelter_worker, personas.shelter_hanoi)
+    below = tasks.open_task(case, Task.Kind.FOLLOW_UP_VISIT, personas.centre_laocai, _due())
+    elsewhere = tasks.open_task(other, Task.Kind.FOLLOW_UP_VISIT, personas.centre_laocai, _due())
+    seen = _inbox(personas.supervisor)
+    assert below.pk in seen
+    assert elsewhere.pk not in seen  # a task of the centre, on a case nobody shared with it
+    assert seen == _by_the_rule(personas.supervisor)
+    assert _inbox(personas.social_worker) == _by_the_rule(personas.social_worker)
+
+
+def test_the_inbox_page_counts_what_it_shows(personas, login):
+    shared, _consent, _share = shared_case(personas)
+    unshared = make_case(personas.social_worker, personas.centre_laocai)
+    shelter = personas.shelter_hanoi
+    tasks.open_task(shared, Task.Kind.FOLLOW_UP_VISIT, shelter, _due(-2))
+    tasks.open_task(unshared, Task.Kind.FOLLOW_UP_VISIT, shelter, _due(-2))
+    response = login(personas.shelter_worker).get("/inbox/")
+    assert response.status_code == 200
+    assert response.context["open_count"] == 1
+    assert response.context["overdue_count"] == 1
+    assert unshared.reference not in response.content.decode()
+
+
+def test_the_list_and_inbox_indexes_are_declared_and_built():
+    assert "cases_case_owner_opened" in {i.name for i in Case._meta.indexes}
+    assert "cases_task_open_inbox" in {i.name for i in Task._meta.indexes}
+
+
+def test_the_indexes_exist_in_the_database(db):
+    with connection.cursor() as cursor:
+        case_indexes = connection.introspection.get_constraints(cursor, Case._meta.db_table)
+        task_indexes = connection.introspection.get_constraints(cursor, Task._meta.db_table)
+    assert case_indexes["cases_case_owner_opened"]["columns"][:3] == ["owner_id", "opened_at", "id"]
+    assert task_indexes["cases_task_open_inbox"]["columns"][:3] == [
+        "organisation_id",
+        "due_at",
+        "id",
+    ]
+
+
+def test_the_visibility_condition_is_the_visibility_rule(personas):
+    shared_case(personas)
+    make_case(personas.social_worker, personas.centre_laocai)
+    make_case(personas.shelter_worker, personas.shelter_hanoi)
+    for user in (
+        personas.shelter_worker,
+        personas.social_worker,
+        personas.supervisor,
+        personas.stranger,
+        personas.analyst,
+        personas.administrator,
+    ):
+        policy.forget(user)
+        by_condition = set(
+            Case.objects.filter(policy.visible_case_condition(user, "id")).values_list(
+                "id", flat=True
+            )
+        )
+        assert by_condition == set(policy.cases_visible_to(user).values_list("id", flat=True))
