@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -183,7 +183,9 @@ def inbox(request):
     open_tasks = tasks.inbox(request.user)
     now = timezone.now()
     # Both counts in one query: each pass checks the tasks' cases against the user's access.
-    counts = open_tasks.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=now)))
+    counts = open_tasks.aggregate(
+        open=Count("id"), overdue=Count("id", filter=tasks.overdue_condition(now))
+    )
     rows = list(
         open_tasks.only(
             "kind",
@@ -195,14 +197,11 @@ def inbox(request):
             "organisation__name_en",
         )[:INBOX_ROWS]
     )
-    # What each row shows, worked out here once rather than by template lookups per row.
-    kinds = dict(Task.Kind.choices)
+    # Each row's link and date, worked out here once rather than by template tags per row.
     case_url = reverse("cases:detail", args=["REFERENCE"])
     due_labels = {}
     referral_text = gettext("the referral")
     for task in rows:
-        task.overdue = task.done_at is None and task.due_at < now
-        task.kind_label = kinds.get(task.kind, task.kind)
         referral = task.referral_id if task.kind == Task.Kind.REFERRAL_RESPONSE else None
         if referral:
             task.link_url = reverse("referrals:detail", args=[referral])

@@ -59,5 +59,10 @@ def inbox(user):
     )
 
 
+def overdue_condition(now=None) -> Q:
+    """Open tasks past their due time, as a condition (for a filter or a counted subset)."""
+    return Q(due_at__lt=now or timezone.now())
+
+
 def overdue(queryset):
-    return queryset.filter(due_at__lt=timezone.now())
+    return queryset.filter(overdue_condition())
