@@ -176,14 +176,8 @@ def run(job: ReportJob) -> ReportJob:
             outcome = work(job)
     except Exception as error:  # a failed job is shown as failed, the worker goes on
         logger.exception("job %s (%s) failed", job.pk, job.kind)
-        with transaction.atomic():
-            ReportJob.objects.filter(pk=job.pk).update(
-                status=ReportJob.Status.FAILED,
-                finished_at=timezone.now(),
-                message=type(error).__name__[:200],
-            )
-            job.refresh_from_db()
-            _audit(job, "failed", error=job.message)
+        _fail(job, type(error).__name__, error=type(error).__name__)
+        job.refresh_from_db()
         return job
     with transaction.atomic():
         ReportJob.objects.filter(pk=job.pk).update(
@@ -242,16 +236,25 @@ def fail_stale(now: datetime.datetime | None = None) -> int:
     )
     failed = 0
     for job in stale:
-        with transaction.atomic(), override(job.params.get("language") or "vi"):
+        with override(job.params.get("language") or "vi"):
             message = _("The worker stopped before finishing; request it again.")
-            if not ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
-                status=ReportJob.Status.FAILED, finished_at=now, message=message[:200]
-            ):
-                continue  # finished meanwhile
-            job.refresh_from_db()
-            _audit(job, "failed", error="worker stopped")
-            failed += 1
+        failed += _fail(job, message, error="worker stopped", at=now)
     return failed
+
+
+def _fail(job: ReportJob, message: str, *, error: str, at=None) -> bool:
+    """Mark a running job failed with `message`, audited; False if it was no longer
+    running (finished meanwhile)."""
+    with transaction.atomic():
+        if not ReportJob.objects.filter(pk=job.pk, status=ReportJob.Status.RUNNING).update(
+            status=ReportJob.Status.FAILED,
+            finished_at=at or timezone.now(),
+            message=str(message)[:200],
+        ):
+            return False
+        job.refresh_from_db()
+        _audit(job, "failed", error=error)
+    return True
 
 
 def run_pending(limit: int | None = None) -> int:

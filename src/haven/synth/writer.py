@@ -134,13 +134,13 @@ class CopyThread(threading.Thread):
 
     _DONE = object()
 
-    def __init__(self, depth: int = 4, bulk: BulkLoad | None = None, say=None):
+    def __init__(self, depth: int = 4, bulk: BulkLoad | None = None):
         super().__init__(name="synth-copy", daemon=True)
         self.batches: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.finish = None
         self.bulk = bulk
-        self.say = say or (lambda message: None)
+        self.say = lambda message: None  # progress lines; the generator sets its own
 
     def put(self, item) -> None:
         self.raise_error()
