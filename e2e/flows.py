@@ -38,6 +38,13 @@ def unique_name() -> str:
     return f"{_random.choice(_FAMILY)} Thị {given}"
 
 
+def unique_phone() -> str:
+    """A mobile number no other run of a journey will have: a shared number would make
+    the second language's run meet the first one's person among the likely matches."""
+    digits = "".join(str(_random.randrange(10)) for _ in range(7))
+    return f"09{_random.randrange(10)} {digits[:3]} {digits[3:]}"
+
+
 def local(dt: datetime.datetime) -> str:
     """A value for <input type=datetime-local>, in Haven's time zone."""
     return dt.astimezone(VIETNAM).strftime("%Y-%m-%dT%H:%M")

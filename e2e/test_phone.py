@@ -25,7 +25,7 @@ def test_commune_worker_records_a_self_report_on_a_phone(journey):
             "id_sex": "F",
             "id_approximate_age": "16",
             "id_ethnicity": server.id_of("places_ethnicity", "08"),
-            "id_phone": "0912 345 678",
+            "id_phone": flows.unique_phone(),
             "id_destination_country": server.id_of("places_country", "CN"),
             "id_need_safety": True,
         },
