@@ -9,6 +9,7 @@ from haven.audit.models import AuditEvent
 from haven.cases import choices, search
 from haven.cases.models import Case
 from haven.cases.search import CappedPaginator, looks_like_reference
+from haven.people.models import Person
 from tests.factories import OrganisationFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +172,167 @@ def test_a_name_search_with_a_route_lists_each_case_once(personas, login):
     assert page.paginator.count == 1
     page = client.get("/cases/", {"q": "hoa", "route": "police"}).context["page"]
     assert page.paginator.count == 0
+
+
+# The case's copy of the person's search key (Case.name_key, cases migration 0005) -----------
+
+
+def _person_based(personas, user, query):
+    """The cases a name query found before the key was copied onto the case: matched through
+    the person's own key, under the same access and identity rules."""
+    from haven.access import policy
+    from haven.access.models import Section
+    from haven.people.text import fold_tokens
+
+    cases = policy.cases_visible_to(user) & policy.cases_with_section(user, Section.IDENTITY)
+    for token in fold_tokens(query):
+        cases = cases.filter(person__name_key__contains=f" {token}")
+    return set(cases.values_list("reference", flat=True))
+
+
+def test_a_new_case_carries_its_persons_search_key(personas):
+    (hoa,) = _cases(personas, ["Nguyễn Thị Hoà"])
+    assert hoa.name_key == hoa.person.name_key == " nguyen thi hoa"
+    assert Case.objects.get(pk=hoa.pk).name_key == " nguyen thi hoa"
+
+
+def test_a_renamed_person_renames_the_key_on_each_of_her_cases(personas, login):
+    (first,) = _cases(personas, ["Nguyễn Thị Hoà"])
+    second = make_case(
+        personas.border_guard, personas.border_post_laocai, existing_person=first.person
+    )
+    person = Person.objects.get(pk=first.person_id)
+    person.full_name = "Trần Thị Mai"
+    person.other_names = "Mây"
+    person.save()
+    keys = set(Case.objects.filter(pk__in=[first.pk, second.pk]).values_list("name_key", flat=True))
+    assert keys == {" tran thi mai may"} == {Person.objects.get(pk=person.pk).name_key}
+    client = login(personas.border_guard)
+
+    def refs(q):
+        return {c.reference for c in client.get("/cases/", {"q": q}).context["page"].object_list}
+
+    assert refs("hoa") == set()
+    assert refs("Trần Mai") == refs("may") == {first.reference, second.reference}
+
+
+def test_saving_a_person_without_a_new_name_writes_no_case(personas):
+    from django.test.utils import CaptureQueriesContext
+
+    (hoa,) = _cases(personas, ["Nguyễn Thị Hoà"])
+    person = Person.objects.get(pk=hoa.person_id)
+    person.languages = "Tiếng Việt"
+    with CaptureQueriesContext(connection) as captured:
+        person.save()
+    assert not [q for q in captured if "cases_case" in q["sql"]]
+
+
+def test_saving_a_case_field_does_not_read_the_person(personas):
+    from django.test.utils import CaptureQueriesContext
+
+    (hoa,) = _cases(personas, ["Nguyễn Thị Hoà"])
+    case = Case.objects.get(pk=hoa.pk)
+    case.status = "screening"
+    with CaptureQueriesContext(connection) as captured:
+        case.save(update_fields=["status"])
+    assert len(captured) == 1 and "people_person" not in captured[0]["sql"]
+    # Given another person, the key follows her even when only the person is named.
+    other = Person.objects.get(pk=_cases(personas, ["Lò Thị Mỷ"])[0].person_id)
+    case.person = other
+    case.save(update_fields=["person"])
+    assert Case.objects.get(pk=hoa.pk).name_key == " lo thi my"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Nguyễn Linh", "nguyen linh", "NGUYỄN", "linh", "Thị", "thi lan", "tran", "ngu", "lan tran"],
+)
+def test_name_search_finds_what_matching_through_the_person_found(personas, login, query):
+    names = ["Nguyễn Thị Linh", "Nguyen Van Linh", "Trần Thị Lan", "Nguyễn Thị Lan Anh", "Lê Linh"]
+    _cases(personas, names)
+    make_case(
+        personas.social_worker, personas.centre_laocai, person={"full_name": "Nguyễn Thị Linh"}
+    )
+    user = personas.border_guard
+    expected = _person_based(personas, user, query)
+    page = login(user).get("/cases/", {"q": query}).context["page"]
+    assert {c.reference for c in page.object_list} == expected
+    assert expected  # every query finds something here
+
+
+def test_another_organisations_worker_finds_none_of_them_by_name(personas, login):
+    _cases(personas, ["Nguyễn Thị Hoà"])
+    mine = make_case(
+        personas.shelter_worker, personas.shelter_hanoi, person={"full_name": "Nguyễn Thị Lan"}
+    )
+    page = login(personas.shelter_worker).get("/cases/", {"q": "nguyen"}).context["page"]
+    assert [c.reference for c in page.object_list] == [mine.reference]
+    assert _person_based(personas, personas.shelter_worker, "nguyen") == {mine.reference}
+
+
+def test_the_api_search_matches_names_on_the_case_with_the_identity_rule(personas):
+    from haven.access.models import Section
+    from haven.cases.search import filter_cases
+
+    (hoa,) = _cases(personas, ["Nguyễn Thị Hoà"])
+    Share.objects.create(
+        case=hoa,
+        organisation=personas.shelter_hanoi,
+        sections="support",
+        basis=Share.Basis.CONSENT,
+        created_by=personas.border_guard,
+    )
+    user = personas.shelter_worker
+
+    def found(q):
+        from haven.access import policy
+
+        policy.forget(user)
+        visible, identity = (
+            policy.cases_visible_to(user),
+            policy.cases_with_section(user, Section.IDENTITY),
+        )
+        return list(filter_cases(visible, {"q": q}, identity_visible=identity))
+
+    assert found("hoa") == []
+    Share.objects.filter(case=hoa).update(sections=f"{Section.IDENTITY},support")
+    assert found("hoà nguyễn") == [hoa]
+
+
+def test_the_migration_fills_the_key_of_existing_cases(personas):
+    import importlib
+
+    migration = importlib.import_module("haven.cases.migrations.0005_case_name_key")
+    hoa, lan = _cases(personas, ["Nguyễn Thị Hoà", "Trần Thị Lan"])
+    Case.objects.update(name_key="")
+
+    class Editor:
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql, params=()):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
+    migration.fill(None, Editor())
+    assert dict(Case.objects.values_list("pk", "name_key")) == {
+        hoa.pk: " nguyen thi hoa",
+        lan.pk: " tran thi lan",
+    }
+
+
+def test_synthetic_cases_carry_their_persons_key():
+    from haven.synth.registry import Generator
+
+    Generator(seed=9, batch=40).run(60)
+    cases = Case.objects.select_related("person")
+    assert cases.count() >= 60
+    assert all(c.name_key == c.person.name_key and c.name_key.startswith(" ") for c in cases)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_the_case_name_index_holds_the_owner_and_the_trigrams():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_owner_name_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "USING gin (owner_id, name_key gin_trgm_ops)" in definition

@@ -50,10 +50,12 @@ def filter_cases(queryset, data: dict, *, identity_visible=None):
             # PostgreSQL then checks them on the rows the name index found instead of first
             # collecting every case of the organisation.
             queryset = queryset & identity_visible
-        # Every word of the query must start a word of the name, in any order; on PostgreSQL
-        # the trigram index person_name_trgm (people migration 0006) answers these.
+        # Every word of the query must start a word of the name, in any order. The name is
+        # matched on the case's copy of the person's key: on PostgreSQL the index
+        # case_owner_name_trgm (owner, trigrams; cases migration 0005) then finds only the
+        # organisation's cases of that name, not every person of that name in the registry.
         for token in fold_tokens(query):
-            queryset = queryset.filter(person__name_key__contains=f" {token}")
+            queryset = queryset.filter(name_key__contains=f" {token}")
     if data.get("province"):
         queryset = queryset.filter(province=data["province"])
     if data.get("status"):

@@ -110,6 +110,9 @@ class Person(models.Model):
             )
         ]
 
+    # The `name_key` last read or written: None when not known (a new or deferred row).
+    _saved_name_key = None
+
     def __str__(self) -> str:
         return self.full_name
 
@@ -127,7 +130,26 @@ class Person(models.Model):
         if self.date_of_birth:
             self.birth_year = self.date_of_birth.year
             self.birth_year_estimated = False
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        written = fields is None or "name_key" in fields
+        if not adding and written and self.name_key != self._saved_name_key:
+            # Her cases carry a copy of the key for name search (Case.name_key).
+            self.cases.exclude(name_key=self.name_key).update(name_key=self.name_key)
+        if written:
+            self._saved_name_key = self.name_key
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the stored `name_key`, so `save` updates her cases only on a new name."""
+        instance = super().from_db(db, field_names, values)
+        instance._saved_name_key = instance.__dict__.get("name_key")
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_name_key = None  # not known again until the next save
 
     @property
     def canonical_id(self) -> int:

@@ -79,6 +79,11 @@ def _weighted(rng, pairs):
     return rng.choices([p[0] for p in pairs], [p[1] for p in pairs])[0]
 
 
+def _name_key(fields) -> str:
+    """Person.name_key of a synthetic person (no other names): a space, then the folded name."""
+    return " " + text.fold(fields["full_name"])
+
+
 def _strip(value: str) -> str:
     """The name as another agency might type it: no diacritics, any case."""
     return " ".join(w.capitalize() for w in text.fold(value).split())
@@ -220,7 +225,7 @@ class Generator:
         }
         person_id = self._write_person(fields, received)
         route = _weighted(rng, ROUTES)
-        case_id = self._case(person_id, sex, home, route, received, born)
+        case_id = self._case(person_id, _name_key(fields), sex, home, route, received, born)
         if rng.random() < DUPLICATE_SHARE:
             duplicate = dict(fields, full_name=_strip(fields["full_name"]), phone="")
             if rng.random() < 0.3:
@@ -228,7 +233,7 @@ class Generator:
             later = received + datetime.timedelta(days=rng.uniform(0.5, 20))
             merged = person_id if rng.random() < 0.5 else None
             duplicate_id = self._write_person(duplicate, later, merged_into=merged)
-            self._case(duplicate_id, sex, home, "police", later, born, previous=None)
+            self._case(duplicate_id, _name_key(duplicate), sex, home, "police", later, born)
             self.counts["duplicates"] += 1
         del case_id
 
@@ -238,7 +243,7 @@ class Generator:
         phone = identifiers.normalise_phone(fields["phone"])
         self.writers[Person].add(
             id=pk,
-            name_key=" " + text.fold(fields["full_name"]),
+            name_key=_name_key(fields),
             given_key=words[-1][:60],
             birth_year=fields["date_of_birth"].year,
             birth_year_estimated=False,
@@ -258,7 +263,7 @@ class Generator:
         self.sequences[key] = self.sequences.get(key, 0) + 1
         return f"{province_code}-{year}-{self.sequences[key]:05d}"
 
-    def _case(self, person_id, sex, home, route, received, born, previous=None) -> int:
+    def _case(self, person_id, name_key, sex, home, route, received, born, previous=None) -> int:
         rng, ctx = self.rng, self.ctx
         province = home if route != "return_from_abroad" else rng.choice(ctx.provinces[:10])
         orgs = ctx.orgs[province.code]
@@ -283,6 +288,7 @@ class Generator:
             id=case_id,
             reference=self._reference(province.code, received.year),
             person_id=person_id,
+            name_key=name_key,  # the person's, as Case.save copies it
             owner_id=owner.pk,
             province_id=province.pk,
             status=status,

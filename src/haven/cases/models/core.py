@@ -61,6 +61,11 @@ class Case(models.Model):
     )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # The person's `name_key`, copied onto the case so a name search reads the owner's
+    # cases of that name from one index (owner, name_key; cases migration 0005) instead of
+    # every person of that name in the registry. Kept in step by `save` here and by
+    # `Person.save` when a name changes.
+    name_key = models.CharField(max_length=520, default="", editable=False)
 
     class ReturnWish(models.TextChoices):
         GO_HOME = "go_home", _("go home")
@@ -98,6 +103,15 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        """Copy the person's search key whenever the person is written (always on create)."""
+        fields = kwargs.get("update_fields")
+        if fields is None or not {"person", "person_id", "name_key"}.isdisjoint(fields):
+            self.name_key = self.person.name_key
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 class ReferenceSequence(models.Model):
