@@ -90,6 +90,10 @@ def service(template, on_case, day, **fields):
 
 @pytest.fixture
 def varied_registry(db):
+    return make_varied_registry()
+
+
+def make_varied_registry() -> dict:
     call_command("synth", "--persons", "400")
     templates = {
         "person": Person.objects.first(),

@@ -61,6 +61,11 @@ def test_synth_writes_on_a_second_connection_outside_a_transaction(capsys):
     if connection.vendor == "postgresql":
         # The tables were empty: indexes and keys were dropped, then built after the rows.
         assert len(generator.pipe.bulk.indexes) > 50 and len(generator.pipe.bulk.keys) > 10
+        # The statistics' triggers were off during the load; the facts were computed after.
+        from haven.reports.models import StatisticsFact
+
+        assert StatisticsFact.objects.filter(kind=1).count() == Reception.objects.count()
+        assert len(before[2]) > 10
     assert schema() == before
     assert Person.objects.count() == counts["persons"]
     assert Case.objects.count() == counts["cases"] == Reception.objects.count()
@@ -151,4 +156,9 @@ def schema() -> tuple:
             "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
             "FROM pg_constraint ORDER BY 1, 2"
         )
-        return tuple(indexes), tuple(cursor.fetchall())
+        constraints = tuple(cursor.fetchall())
+        cursor.execute(  # the statistics' triggers, and whether each is enabled
+            "SELECT tgrelid::regclass::text, tgname, tgenabled FROM pg_trigger "
+            "WHERE NOT tgisinternal ORDER BY 1, 2"
+        )
+        return tuple(indexes), constraints, tuple(cursor.fetchall())

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from haven.cases.models import IdentificationStatus
 from haven.places.models import REORGANISATION_DATE
+from haven.reports import factstore
 from haven.reports.periods import Granularity, Period
 from haven.support.models import Service
 
@@ -66,130 +67,44 @@ def _age_sql(age: str) -> tuple[str, str]:
     return group, child
 
 
-def _bucket_sql(day: str, granularity: str) -> str:
-    """periods.bucket_key in SQL."""
+def _bucket_sql(start: str, granularity: str) -> str:
+    """periods.bucket_key in SQL, of a bucket's first day (`_bucket_start`)."""
     if granularity == Granularity.YEAR:
-        return f"to_char({day}, 'FMYYYY')"
+        return f"to_char({start}, 'FMYYYY')"
     if granularity == Granularity.QUARTER:
-        return f"to_char({day}, 'FMYYYY') || '-Q' || to_char({day}, 'Q')"
-    return f"to_char({day}, 'FMYYYY-MM')"
+        return f"to_char({start}, 'FMYYYY') || '-Q' || to_char({start}, 'Q')"
+    return f"to_char({start}, 'FMYYYY-MM')"
 
 
-PERSON_JOINS = """
-    JOIN cases_case c ON c.id = e.case_id
-    JOIN people_person p ON p.id = c.person_id
-    LEFT JOIN people_person m ON m.id = p.merged_into_id
-"""
-
-PERSON_COLUMNS = """
-    COALESCE(p.merged_into_id, p.id) AS person,
-    COALESCE(m.sex, p.sex) AS sex,
-    COALESCE(m.ethnicity_id, p.ethnicity_id) AS ethnicity,
-    c.previous_case_id IS NOT NULL AS re
-"""
+def _bucket_start(day: str, granularity: str) -> str:
+    """The first day of `day`'s bucket: facts are grouped by it and only the groups are
+    named (`_bucket_sql`), as formatting every fact's date cost more than counting."""
+    unit = {Granularity.YEAR: "year", Granularity.QUARTER: "quarter"}.get(granularity, "month")
+    return f"date_trunc('{unit}', {day}::timestamp)::date"
 
 
-def _received_sql(scoped: bool) -> str:
-    where = (
-        "AND (e.province_id = ANY(%(provinces)s) OR rp.successor_id = ANY(%(provinces)s))"
-        if scoped
-        else ""
-    )
+def _fact_scope(provinces) -> str:
+    """Facts of a province scope: the unit recorded, or its successor, is in it."""
+    if provinces is None:
+        return ""
+    return "AND (f.scope_a = ANY(%(provinces)s) OR f.scope_b = ANY(%(provinces)s))"
+
+
+def _facts_sql(kind: int, provinces) -> str:
+    """The period's facts of one kind, read from the facts kept ready (`factstore`)."""
+    if kind == factstore.KIND_RECEPTION:
+        when = "f.at >= %(start_at)s AND f.at < %(end_before)s"
+        t, day = "f.at", "(f.at AT TIME ZONE %(tz)s)::date"
+    else:
+        when = "f.day >= %(start)s AND f.day <= %(end)s"
+        t, day = "f.day", "f.day"
     return f"""
-        SELECT e.id, e.received_at AS t, (e.received_at AT TIME ZONE %(tz)s)::date AS day,
-            {PERSON_COLUMNS},
-            COALESCE(rp.successor_id, e.province_id) AS province,
-            CASE WHEN rp.successor_id IS NOT NULL THEN e.province_id END AS former,
-            e.entry_route AS route, o.framework_role AS role,
-            e.age_at_reception AS age,
-            e.destination_country_id AS destination, e.exploitation_forms AS forms,
-            ''::text AS status, ''::text AS support_type, NULL::numeric AS cost,
-            NULL::integer AS paid_by, ''::text AS funding_source
-        FROM cases_reception e
-        JOIN places_province rp ON rp.id = e.province_id
-        LEFT JOIN agencies_organisation o ON o.id = e.received_by_id
-        {PERSON_JOINS}
-        WHERE e.received_at >= %(start_at)s AND e.received_at < %(end_before)s {where}
+        SELECT f.event_id AS id, {t} AS t, {day} AS day, f.person, f.sex, f.ethnicity, f.re,
+            f.province, f.former, f.route, f.role, f.age, f.destination, f.forms,
+            f.status, f.support_type, f.cost, f.paid_by, f.funding_source
+        FROM {factstore.TABLE} f
+        WHERE f.kind = {kind} AND {when} {_fact_scope(provinces)}
     """
-
-
-def _case_event_sql(table: str, day: str, extra: str, condition: str, scoped: bool) -> str:
-    """Facts of case events (decisions, services): the person's age on the day, and what
-    the case's first reception recorded (its origin).
-
-    What belongs to the case (its person, province and origin) is looked up once per case
-    of the period rather than per event, and the origin through the index on a case's
-    receptions in order (reports migration 0005) rather than by sorting every reception."""
-    where = (
-        "AND (c.province_id = ANY(%(provinces)s) OR cp.successor_id = ANY(%(provinces)s))"
-        if scoped
-        else ""
-    )
-    born = "COALESCE(m.date_of_birth, p.date_of_birth)"
-    return f"""
-        WITH events AS MATERIALIZED (
-            SELECT e.id, e.case_id, e.{day} AS day, {extra} FROM {table} e WHERE {condition}
-        ), per_case AS MATERIALIZED (
-            SELECT c.id AS case_id, {PERSON_COLUMNS},
-                {born} AS born, COALESCE(m.birth_year, p.birth_year) AS birth_year,
-                c.province_id AS province,
-                CASE WHEN origin.reorganised THEN origin.province_id END AS former,
-                origin.route,
-                (%(roles)s::text[])[array_position(%(role_orgs)s::int[], origin.received_by_id)]
-                    AS role,
-                origin.destination, origin.forms
-            FROM (SELECT DISTINCT case_id FROM events) ids
-            JOIN cases_case c ON c.id = ids.case_id
-            JOIN people_person p ON p.id = c.person_id
-            LEFT JOIN people_person m ON m.id = p.merged_into_id
-            JOIN places_province cp ON cp.id = c.province_id
-            LEFT JOIN LATERAL (
-                SELECT r.province_id, r.received_by_id, r.entry_route AS route,
-                    r.destination_country_id AS destination, r.exploitation_forms AS forms,
-                    r.province_id = ANY(%(reorganised)s::int[]) AS reorganised
-                FROM cases_reception r
-                WHERE r.case_id = c.id
-                ORDER BY r.received_at, r.id
-                LIMIT 1
-            ) origin ON TRUE
-            WHERE TRUE {where}
-        )
-        SELECT e.id, e.day AS t, e.day, k.person, k.sex, k.ethnicity, k.re,
-            k.province, k.former, k.route, k.role,
-            CASE
-                WHEN k.born IS NOT NULL THEN
-                    extract(year FROM e.day)::int - extract(year FROM k.born)::int
-                    - CASE WHEN to_char(e.day, 'MMDD') < to_char(k.born, 'MMDD')
-                        THEN 1 ELSE 0 END
-                WHEN k.birth_year <> 0 THEN
-                    GREATEST(extract(year FROM e.day)::int - k.birth_year - 1, 0)
-            END AS age,
-            k.destination, k.forms,
-            e.status, e.support_type, e.cost, e.paid_by, e.funding_source
-        FROM events e JOIN per_case k USING (case_id)
-    """
-
-
-def _decisions_sql(scoped: bool) -> str:
-    return _case_event_sql(
-        "cases_identificationdecision",
-        "decided_on",
-        "e.status::text AS status, ''::text AS support_type, NULL::numeric AS cost, "
-        "NULL::integer AS paid_by, ''::text AS funding_source",
-        "e.decided_on >= %(start)s AND e.decided_on <= %(end)s",
-        scoped,
-    )
-
-
-def _services_sql(scoped: bool) -> str:
-    return _case_event_sql(
-        "support_service",
-        "starts_on",
-        "''::text AS status, e.support_type::text AS support_type, e.cost, "
-        "e.paid_by_id AS paid_by, e.funding_source::text AS funding_source",
-        "e.status = %(delivered)s AND e.starts_on >= %(start)s AND e.starts_on <= %(end)s",
-        scoped,
-    )
 
 
 def _keyed(source: str, condition: str = "TRUE") -> str:
@@ -208,7 +123,7 @@ def _keyed(source: str, condition: str = "TRUE") -> str:
             COALESCE(destination::text, '{UNKNOWN}') AS k_destination,
             array_remove(string_to_array(COALESCE(forms, ''), ','), '') AS forms,
             status, support_type, cost, paid_by, funding_source
-        FROM {source} WHERE {condition}
+        FROM ({source}) source WHERE {condition}
     """
 
 
@@ -238,6 +153,12 @@ _FORMER = """
     GROUP BY k_former, k_sex
 """
 
+# A period wholly before the reorganisation: each person's first fact before it is her first.
+_FORMER_FROM_FIRSTS = """
+    SELECT 'former_province', k_former, k_sex, count(*), 0::bigint, 0::numeric
+    FROM firsts GROUP BY k_former, k_sex
+"""
+
 _TOTAL = """
     SELECT 'total', '', '', count(DISTINCT person), 0::bigint, 0::numeric FROM facts
 """
@@ -245,8 +166,9 @@ _TOTAL = """
 
 def _trend(granularity: str) -> str:
     return f"""
-        SELECT 'trend', bucket, '', count(DISTINCT person), 0::bigint, 0::numeric
-        FROM (SELECT person, {_bucket_sql("day", granularity)} AS bucket FROM facts) days
+        SELECT 'trend', {_bucket_sql("bucket", granularity)}, '', count(DISTINCT person),
+            0::bigint, 0::numeric
+        FROM (SELECT person, {_bucket_start("day", granularity)} AS bucket FROM facts) days
         GROUP BY bucket
     """
 
@@ -258,13 +180,11 @@ def _shares(granularity: str) -> str:
     return f"""
         SELECT 're_trafficking', CASE WHEN GROUPING(province) = 0 THEN 'province'
                 WHEN GROUPING(bucket) = 0 THEN 'time' ELSE 'overall' END,
-            COALESCE(province::text, bucket, ''), count(*), count(*) FILTER (WHERE flag),
-            0::numeric
+            COALESCE(province::text, {_bucket_sql("bucket", granularity)}, ''), count(*),
+            count(*) FILTER (WHERE flag), 0::numeric
         FROM (
-            SELECT f.province, {_bucket_sql("f.day", granularity)} AS bucket, g.flag
-            FROM firsts f JOIN (
-                SELECT person, bool_or(re) AS flag FROM facts GROUP BY person
-            ) g USING (person)
+            SELECT province, {_bucket_start("day", granularity)} AS bucket, any_re AS flag
+            FROM firsts
         ) persons
         GROUP BY GROUPING SETS ((), (province), (bucket))
     """
@@ -289,7 +209,7 @@ _COSTS = f"""
             WHEN GROUPING(source_key) = 0 THEN 'funding_source' ELSE 'support_type' END,
         COALESCE(paid_by_key, source_key, support_type),
         count(*), count(DISTINCT person), sum(trunc(COALESCE(cost, 0))),
-        min(to_char(t, 'YYYYMMDD') || lpad(id::text, 20, '0')) AS first
+        min((t - DATE '1900-01-01')::bigint * 10000000000 + id) AS first
     FROM (
         SELECT person, cost, support_type, t, id,
             COALESCE(paid_by::text, '{UNKNOWN}') AS paid_by_key,
@@ -316,24 +236,6 @@ def _params(period: Period, provinces) -> dict:
     }
 
 
-def _lookups(using: str) -> dict:
-    """The small reference tables the case events read per case, as arrays: joining them
-    row by row made PostgreSQL scan them once per case."""
-    from haven.agencies.models import Organisation
-    from haven.places.models import Province
-
-    roles = list(Organisation.objects.using(using).values_list("id", "framework_role"))
-    return {
-        "role_orgs": [pk for pk, _role in roles],
-        "roles": [role for _pk, role in roles],
-        "reorganised": list(
-            Province.objects.using(using)
-            .filter(successor__isnull=False)
-            .values_list("id", flat=True)
-        ),
-    }
-
-
 def _run(using: str, sql: str, params: dict) -> list[tuple]:
     """Rows of `sql`, run without JIT compilation (it costs more than it saves on these
     one-off plans) and with room to sort the period's facts in memory."""
@@ -348,40 +250,39 @@ def measure(
     key: str, period: Period, provinces, granularity: str, using: str = "default"
 ) -> Counts:
     """The cells, total and trend of one measure ("received", "identified", "supported")."""
-    scoped = provinces is not None
     parts = [_CELLS, _FORMS, _TOTAL, _trend(granularity)]
-    if period.before_reorganisation:
+    if period.end < REORGANISATION_DATE:
+        parts.append(_FORMER_FROM_FIRSTS)
+    elif period.before_reorganisation:
         parts.append(_FORMER)
     if key == "received":
-        ctes = (
-            f"raw AS MATERIALIZED ({_received_sql(scoped)}), "
-            f"facts AS MATERIALIZED ({_keyed('raw')})"
-        )
+        ctes = f"facts AS MATERIALIZED ({_keyed(_facts_sql(factstore.KIND_RECEPTION, provinces))})"
         parts.append(_shares(granularity))
     elif key == "identified":
         ctes = (
-            f"raw AS MATERIALIZED ({_decisions_sql(scoped)}), "
-            f"every_decision AS MATERIALIZED ({_keyed('raw')}), "
+            "every_decision AS MATERIALIZED "
+            f"({_keyed(_facts_sql(factstore.KIND_DECISION, provinces))}), "
             "facts AS MATERIALIZED (SELECT * FROM every_decision WHERE status = %(victim)s)"
         )
         parts.append(_STATUS)
     else:
-        ctes = (
-            f"raw AS MATERIALIZED ({_services_sql(scoped)}), "
-            f"facts AS MATERIALIZED ({_keyed('raw')})"
-        )
+        ctes = f"facts AS MATERIALIZED ({_keyed(_facts_sql(factstore.KIND_SERVICE, provinces))})"
         parts.append(_SUPPORT)
+    any_re = ", bool_or(re) OVER (PARTITION BY person) AS any_re" if key == "received" else ""
     # The seventh column orders the cost rows as the services came (see cost_tables).
-    selects = [f"(SELECT *, ''::text FROM ({part}) cells)" for part in parts]
+    selects = [f"(SELECT *, NULL::bigint FROM ({part}) cells)" for part in parts]
     if key == "supported":
         selects.append(f"({_COSTS})")
     sql = (
         f"WITH {ctes}, "
-        "firsts AS MATERIALIZED (SELECT DISTINCT ON (person) * FROM facts ORDER BY person, t, id) "
+        # Each person's first fact; for re-trafficking (`_shares`) also whether any of her
+        # facts is on a case that follows an earlier one, from the same sort.
+        f"firsts AS MATERIALIZED (SELECT DISTINCT ON (person) *{any_re} "
+        "FROM facts ORDER BY person, t, id) "
         + " UNION ALL ".join(selects)
-        + " ORDER BY 7"
+        + " ORDER BY 7 NULLS FIRST"
     )
-    params = _params(period, provinces) | (_lookups(using) if key != "received" else {})
+    params = _params(period, provinces)
     counts = Counts()
     for table, row, column, a, b, c, _first in _run(using, sql, params):
         if table == "total":
@@ -403,33 +304,12 @@ def days_since_opened(
     """Days from the case's opening to its first decision ("identification") or first
     service delivered ("service"), per case whose first such event falls in the period:
     {"overall" | "province" | "time": {key: (cases, median days)}}."""
-    scoped = provinces is not None
-    if kind == "identification":
-        table, day, condition = "cases_identificationdecision", "decided_on", "TRUE"
-    else:
-        table, day, condition = "support_service", "starts_on", "{alias}.status = %(delivered)s"
-    where = (
-        "AND (c.province_id = ANY(%(provinces)s) OR cp.successor_id = ANY(%(provinces)s))"
-        if scoped
-        else ""
-    )
+    fact_kind = factstore.KIND_DECISION if kind == "identification" else factstore.KIND_SERVICE
     sql = f"""
-        WITH firsts AS (
-            SELECT DISTINCT ON (e.case_id) e.case_id, c.province_id AS province,
-                e.{day} AS day, e.{day} - (c.opened_at AT TIME ZONE %(tz)s)::date AS days
-            FROM {table} e
-            JOIN cases_case c ON c.id = e.case_id
-            JOIN places_province cp ON cp.id = c.province_id
-            WHERE {condition.format(alias="e")}
-                AND e.{day} >= %(start)s AND e.{day} <= %(end)s {where}
-            ORDER BY e.case_id, e.{day}, e.id
-        )
-        SELECT province, day, days AS value FROM firsts f
-        WHERE NOT EXISTS (
-            SELECT 1 FROM {table} earlier
-            WHERE earlier.case_id = f.case_id AND {condition.format(alias="earlier")}
-                AND earlier.{day} < %(start)s
-        )
+        SELECT f.province, f.day, f.day - (f.opened_at AT TIME ZONE %(tz)s)::date AS value
+        FROM {factstore.TABLE} f
+        WHERE f.kind = {fact_kind} AND f.first_of_case
+            AND f.day >= %(start)s AND f.day <= %(end)s {_fact_scope(provinces)}
     """
     return grouped(sql, "days", period, provinces, granularity, using)
 
@@ -448,9 +328,11 @@ def grouped(
         WITH samples AS ({samples})
         SELECT CASE WHEN GROUPING(province) = 0 THEN 'province'
                 WHEN GROUPING(bucket) = 0 THEN 'time' ELSE 'overall' END,
-            COALESCE(province::text, bucket, ''), count(*), {value}
+            COALESCE(province::text, {_bucket_sql("bucket", granularity)}, ''), count(*),
+            {value}
         FROM (
-            SELECT province, {_bucket_sql("day", granularity)} AS bucket, value FROM samples
+            SELECT province, {_bucket_start("day", granularity)} AS bucket, value
+            FROM samples
         ) s
         GROUP BY GROUPING SETS ((), (province), (bucket))
     """
@@ -460,46 +342,34 @@ def grouped(
     return found
 
 
-def _case_scope(provinces) -> str:
-    if provinces is None:
-        return ""
-    return "AND (c.province_id = ANY(%(provinces)s) OR cp.successor_id = ANY(%(provinces)s))"
-
-
 def visits_on_time(period: Period, provinces, granularity: str, using: str) -> dict:
     """Visits due in the period and already due today: on time if made by the due date."""
     last_day = min(period.end, timezone.localdate()).isoformat()
     sql = f"""
-        SELECT c.province_id AS province, v.due_on AS day,
-            (v.visited_on IS NOT NULL AND v.visited_on <= v.due_on) AS value
-        FROM support_followupvisit v
-        JOIN cases_case c ON c.id = v.case_id
-        JOIN places_province cp ON cp.id = c.province_id
-        WHERE v.due_on >= %(start)s AND v.due_on <= '{last_day}'::date {_case_scope(provinces)}
+        SELECT f.province, f.day, f.flag AS value FROM {factstore.TABLE} f
+        WHERE f.kind = {factstore.KIND_VISIT} AND f.day >= %(start)s
+            AND f.day <= '{last_day}'::date {_fact_scope(provinces)}
     """
     return grouped(sql, "share", period, provinces, granularity, using)
 
 
-def referrals(table: str, period: Period, provinces, granularity: str, using: str) -> tuple:
+def referrals(period: Period, provinces, granularity: str, using: str) -> tuple:
     """(days from sending to acceptance, accepted of those answered), by the local day a
     referral was sent, as indicators.referral_indicators counts them."""
-    sent = "(x.created_at AT TIME ZONE %(tz)s)::date"
+    sent = "(f.at AT TIME ZONE %(tz)s)::date"
     source = f"""
-        FROM {table} x
-        JOIN cases_case c ON c.id = x.case_id
-        JOIN places_province cp ON cp.id = c.province_id
-        WHERE x.created_at >= %(start_at)s AND x.created_at < %(end_before)s
-            {_case_scope(provinces)}
+        FROM {factstore.TABLE} f
+        WHERE f.kind = {factstore.KIND_REFERRAL}
+            AND f.at >= %(start_at)s AND f.at < %(end_before)s {_fact_scope(provinces)}
     """
-    accepted = "x.status IN ('accepted', 'completed')"
+    accepted = "f.status IN ('accepted', 'completed')"
     days = f"""
-        SELECT c.province_id AS province, {sent} AS day,
-            (x.decided_at AT TIME ZONE %(tz)s)::date - {sent} AS value
-        {source} AND {accepted} AND x.decided_at IS NOT NULL
+        SELECT f.province, {sent} AS day, (f.until AT TIME ZONE %(tz)s)::date - {sent} AS value
+        {source} AND {accepted} AND f.until IS NOT NULL
     """
     answers = f"""
-        SELECT c.province_id AS province, {sent} AS day, {accepted} AS value
-        {source} AND x.status IN ('accepted', 'completed', 'declined')
+        SELECT f.province, {sent} AS day, {accepted} AS value
+        {source} AND f.status IN ('accepted', 'completed', 'declined')
     """
     return (
         grouped(days, "days", period, provinces, granularity, using),
@@ -513,19 +383,17 @@ MEASURES = ("received", "identified", "supported")
 def tasks(period: Period, provinces, granularity: str, with_indicators: bool, using: str):
     """Every query of a report as {name: callable}: the three measures and, if asked, the
     fact-based indicators. Independent of one another, so `run_all` may run them at once."""
+    # The longest first (services, then receptions), so that two at a time end together.
     found = {
         key: functools.partial(measure, key, period, provinces, granularity, using)
-        for key in MEASURES
+        for key in ("supported", "received", "identified")
     }
     if not with_indicators:
         return found
     from haven.reports.indicators import _referral_model
 
-    referral = _referral_model()
-    if referral is not None:
-        found["referrals"] = functools.partial(
-            referrals, referral._meta.db_table, period, provinces, granularity, using
-        )
+    if _referral_model() is not None:
+        found["referrals"] = functools.partial(referrals, period, provinces, granularity, using)
     for kind in ("identification", "service"):
         found[f"days_to_{kind}"] = functools.partial(
             days_since_opened, kind, period, provinces, granularity, using

@@ -83,3 +83,47 @@ class ReportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class StatisticsFact(models.Model):
+    """One reception, identification decision or delivered service with every value the
+    statistics count it by, kept by database triggers (PostgreSQL; see `factstore`, which
+    also says what each column holds). Derived data: never edited by the application."""
+
+    kind = models.PositiveSmallIntegerField()  # factstore.KIND_*
+    event_id = models.BigIntegerField()
+    case_id = models.BigIntegerField()
+    person = models.BigIntegerField()  # canonical person id
+    at = models.DateTimeField(null=True)  # receptions: when
+    day = models.DateField(null=True)  # decisions and services: the day
+    opened_at = models.DateTimeField(null=True)
+    scope_a = models.BigIntegerField(null=True)
+    scope_b = models.BigIntegerField(null=True)
+    province = models.BigIntegerField(null=True)
+    former = models.BigIntegerField(null=True)
+    route = models.TextField(null=True)
+    role = models.TextField(null=True)
+    sex = models.TextField(null=True)
+    age = models.IntegerField(null=True)
+    ethnicity = models.BigIntegerField(null=True)
+    destination = models.BigIntegerField(null=True)
+    forms = models.TextField(null=True)
+    re = models.BooleanField()
+    status = models.TextField()
+    support_type = models.TextField()
+    cost = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    paid_by = models.BigIntegerField(null=True)
+    funding_source = models.TextField()
+    first_of_case = models.BooleanField()
+    flag = models.BooleanField(null=True)  # a visit made on time
+    until = models.DateTimeField(null=True)  # a referral answered
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case_id"], name="haven_fact_case"),
+            models.Index(fields=["kind", "at"], name="haven_fact_at"),
+            models.Index(fields=["kind", "day"], name="haven_fact_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.event_id}"

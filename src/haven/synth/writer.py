@@ -18,6 +18,7 @@ from django.db.models import NOT_PROVIDED
 
 from haven.access import crypto
 from haven.access.fields import EncryptedTextField
+from haven.reports import factstore
 
 
 class IdAllocator:
@@ -116,6 +117,8 @@ class BulkLoad:
         for name, _definition in dropped:
             cursor.execute(f"DROP INDEX {name}")
         self.indexes = [definition for _name, definition in dropped]
+        # The statistics' facts are computed once after the load, not per batch.
+        factstore.set_triggers(cursor, enabled=False)
         return True
 
     def restore(self, cursor, say) -> None:
@@ -127,6 +130,9 @@ class BulkLoad:
         say(f"checking {len(self.keys)} foreign keys")
         for table, name, definition in self.keys:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        say("computing the statistics' facts")
+        factstore.set_triggers(cursor, enabled=True)
+        factstore.rebuild(cursor)
 
 
 class CopyThread(threading.Thread):

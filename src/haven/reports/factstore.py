@@ -1,0 +1,268 @@
+# ruff: noqa: S608 (statements are assembled from this module's constants)
+"""The statistics' facts kept ready in the database (PostgreSQL only).
+
+A quarterly report over a million-case registry spent most of its time finding, for every
+event of the period, its person (canonical after merges), the person's sex, ethnicity and
+age, and what the case's first reception recorded. `StatisticsFact` holds those answers:
+one row per reception, identification decision and delivered service, with every value
+the statistics count by. Triggers keep it true as the work happens: a change to an event,
+its case, the case's person (or the person it is merged into), an organisation's
+framework role or a province's successor recomputes the facts of the cases it touches,
+in the same transaction, so a report never counts a stale fact.
+
+A case's facts are always recomputed together (deleted and inserted again), under a
+per-case advisory lock so that two transactions editing one case cannot both insert them.
+SQLite counts in Python from the case tables (`facts`), so it has no triggers and the
+table stays empty there.
+
+Changing `FACTS` or the triggers needs a reports migration that calls `install` again.
+"""
+
+from django.db import connections
+
+TABLE = "reports_statisticsfact"
+KIND_RECEPTION, KIND_DECISION, KIND_SERVICE = 1, 2, 3
+KIND_VISIT, KIND_REFERRAL = 4, 5  # for the review indicators
+LOCK_CLASS = 7312  # advisory lock namespace for a case's facts
+
+# Per case: its person's canonical values and its origin (the first reception).
+_CASES = """
+    SELECT c.id AS case_id, COALESCE(p.merged_into_id, p.id) AS person,
+        COALESCE(m.sex, p.sex) AS sex, COALESCE(m.ethnicity_id, p.ethnicity_id) AS ethnicity,
+        COALESCE(m.date_of_birth, p.date_of_birth) AS born,
+        COALESCE(m.birth_year, p.birth_year) AS birth_year,
+        c.previous_case_id IS NOT NULL AS re, c.opened_at,
+        c.province_id, cp.successor_id AS province_successor,
+        CASE WHEN op.successor_id IS NOT NULL THEN origin.province_id END AS former,
+        origin.entry_route AS route, oo.framework_role AS role,
+        origin.destination_country_id AS destination, origin.exploitation_forms AS forms
+    FROM cases_case c
+    JOIN people_person p ON p.id = c.person_id
+    LEFT JOIN people_person m ON m.id = p.merged_into_id
+    JOIN places_province cp ON cp.id = c.province_id
+    LEFT JOIN LATERAL (
+        SELECT r.province_id, r.received_by_id, r.entry_route, r.destination_country_id,
+            r.exploitation_forms
+        FROM cases_reception r WHERE r.case_id = c.id ORDER BY r.received_at, r.id LIMIT 1
+    ) origin ON TRUE
+    LEFT JOIN places_province op ON op.id = origin.province_id
+    LEFT JOIN agencies_organisation oo ON oo.id = origin.received_by_id
+    WHERE {condition}
+"""
+
+
+def _age(day: str) -> str:
+    """The person's age on `day`, as people.age_on computes it."""
+    return f"""CASE
+        WHEN k.born IS NOT NULL THEN
+            extract(year FROM {day})::int - extract(year FROM k.born)::int
+            - CASE WHEN to_char({day}, 'MMDD') < to_char(k.born, 'MMDD') THEN 1 ELSE 0 END
+        WHEN k.birth_year <> 0 THEN GREATEST(extract(year FROM {day})::int - k.birth_year - 1, 0)
+    END"""
+
+
+COLUMNS = (
+    "kind, event_id, case_id, person, at, day, opened_at, scope_a, scope_b, province, "
+    "former, route, role, sex, age, ethnicity, destination, forms, re, status, "
+    "support_type, cost, paid_by, funding_source, first_of_case, flag, until"
+)
+
+# Every fact of the cases that meet {condition} (on `c`, the case), in COLUMNS order.
+# scope_a and scope_b: a province scope keeps a fact if either is in it (the unit recorded
+# and its successor). first_of_case: the case's first decision, or first delivered service.
+# Follow-up visits: day is when due, flag whether made by then. Referrals: at is when sent,
+# until when answered, status the answer.
+FACTS = f"""
+    WITH k AS MATERIALIZED ({_CASES})
+    SELECT {KIND_RECEPTION}, e.id, e.case_id, k.person, e.received_at, NULL::date, k.opened_at,
+        e.province_id, rp.successor_id, COALESCE(rp.successor_id, e.province_id),
+        CASE WHEN rp.successor_id IS NOT NULL THEN e.province_id END,
+        e.entry_route, o.framework_role, k.sex, e.age_at_reception, k.ethnicity,
+        e.destination_country_id, e.exploitation_forms, k.re, '', '', NULL::numeric,
+        NULL::bigint, '', FALSE, NULL::boolean, NULL::timestamptz
+    FROM cases_reception e
+    JOIN k ON k.case_id = e.case_id
+    JOIN places_province rp ON rp.id = e.province_id
+    LEFT JOIN agencies_organisation o ON o.id = e.received_by_id
+    UNION ALL
+    SELECT {KIND_DECISION}, e.id, e.case_id, k.person, NULL, e.decided_on, k.opened_at,
+        k.province_id, k.province_successor, k.province_id, k.former, k.route, k.role, k.sex,
+        {_age("e.decided_on")}, k.ethnicity, k.destination, k.forms, k.re, e.status, '',
+        NULL, NULL, '',
+        row_number() OVER (PARTITION BY e.case_id ORDER BY e.decided_on, e.id) = 1, NULL, NULL
+    FROM cases_identificationdecision e
+    JOIN k ON k.case_id = e.case_id
+    UNION ALL
+    SELECT {KIND_SERVICE}, e.id, e.case_id, k.person, NULL, e.starts_on, k.opened_at,
+        k.province_id, k.province_successor, k.province_id, k.former, k.route, k.role, k.sex,
+        {_age("e.starts_on")}, k.ethnicity, k.destination, k.forms, k.re, '', e.support_type,
+        e.cost, e.paid_by_id, e.funding_source,
+        row_number() OVER (PARTITION BY e.case_id ORDER BY e.starts_on, e.id) = 1, NULL, NULL
+    FROM support_service e
+    JOIN k ON k.case_id = e.case_id
+    WHERE e.status = 'delivered'
+    UNION ALL
+    SELECT {KIND_VISIT}, e.id, e.case_id, k.person, NULL, e.due_on, k.opened_at,
+        k.province_id, k.province_successor, k.province_id, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, k.re, '', '', NULL, NULL, '', FALSE,
+        e.visited_on IS NOT NULL AND e.visited_on <= e.due_on, NULL
+    FROM support_followupvisit e
+    JOIN k ON k.case_id = e.case_id
+    UNION ALL
+    SELECT {KIND_REFERRAL}, e.id, e.case_id, k.person, e.created_at, NULL, k.opened_at,
+        k.province_id, k.province_successor, k.province_id, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, k.re, e.status, '', NULL, NULL, '', FALSE, NULL, e.decided_at
+    FROM referrals_referral e
+    JOIN k ON k.case_id = e.case_id
+"""
+
+_REFRESH = f"""
+CREATE OR REPLACE FUNCTION haven_statistics_refresh(ids bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF ids IS NULL OR cardinality(ids) = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock({LOCK_CLASS}, (id % 2147483647)::integer)
+        FROM unnest(ids) AS id ORDER BY id;
+    DELETE FROM {TABLE} WHERE case_id = ANY(ids);
+    INSERT INTO {TABLE} ({COLUMNS})
+    {FACTS.format(condition="c.id = ANY(ids)")};
+END $$;
+"""
+
+# (table, trigger function body): each returns the case ids a statement touched, from the
+# transition tables `new_rows` and/or `old_rows`.
+_CHANGED_CASES = {
+    "cases_reception": "SELECT case_id FROM {rows}",
+    "cases_identificationdecision": "SELECT case_id FROM {rows}",
+    "support_service": "SELECT case_id FROM {rows}",
+    "support_followupvisit": "SELECT case_id FROM {rows}",
+    "referrals_referral": "SELECT case_id FROM {rows}",
+}
+
+_UPDATE_ONLY = {
+    "cases_case": """
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE (n.person_id, n.province_id, n.previous_case_id, n.opened_at)
+            IS DISTINCT FROM (o.person_id, o.province_id, o.previous_case_id, o.opened_at)
+    """,
+    "people_person": """
+        SELECT c.id FROM cases_case c
+        JOIN people_person p ON p.id = c.person_id
+        WHERE p.id IN (SELECT id FROM changed) OR p.merged_into_id IN (SELECT id FROM changed)
+    """,
+    "agencies_organisation": """
+        SELECT DISTINCT r.case_id FROM cases_reception r
+        WHERE r.received_by_id IN (
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE n.framework_role IS DISTINCT FROM o.framework_role
+        )
+    """,
+    "places_province": """
+        WITH moved AS (
+            SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+            WHERE n.successor_id IS DISTINCT FROM o.successor_id
+        )
+        SELECT c.id FROM cases_case c WHERE c.province_id IN (SELECT id FROM moved)
+        UNION SELECT r.case_id FROM cases_reception r
+        WHERE r.province_id IN (SELECT id FROM moved)
+    """,
+}
+
+# A person's counted values: a change to one of them changes the facts of her cases and
+# of the records merged into her.
+_PERSON_CHANGED = """
+    WITH changed AS (
+        SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE (n.sex, n.ethnicity_id, n.date_of_birth, n.birth_year, n.merged_into_id)
+            IS DISTINCT FROM (o.sex, o.ethnicity_id, o.date_of_birth, o.birth_year,
+                o.merged_into_id)
+    )
+"""
+
+
+def _trigger(table: str, event: str, cases: str) -> str:
+    name = f"haven_statistics_{table}_{event.lower()}"
+    referencing = {
+        "INSERT": "NEW TABLE AS new_rows",
+        "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        "DELETE": "OLD TABLE AS old_rows",
+    }[event]
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM haven_statistics_refresh(ARRAY({cases}));
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS {name} ON {table};
+CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing}
+    FOR EACH STATEMENT EXECUTE FUNCTION {name}();
+"""
+
+
+def _triggers() -> list[tuple[str, str]]:
+    """(table, statements) of every trigger."""
+    found = []
+    for table, select in _CHANGED_CASES.items():
+        found.append((table, _trigger(table, "INSERT", select.format(rows="new_rows"))))
+        found.append(
+            (
+                table,
+                _trigger(
+                    table,
+                    "UPDATE",
+                    f"{select.format(rows='new_rows')} UNION {select.format(rows='old_rows')}",
+                ),
+            )
+        )
+        found.append((table, _trigger(table, "DELETE", select.format(rows="old_rows"))))
+    for table, select in _UPDATE_ONLY.items():
+        if table == "people_person":
+            select = _PERSON_CHANGED + select
+        found.append((table, _trigger(table, "UPDATE", select)))
+    return found
+
+
+TRIGGER_TABLES = sorted({table for table, _sql in _triggers()})
+
+
+def install(cursor) -> None:
+    """Create the refresh function and the triggers, and compute every fact."""
+    cursor.execute(_REFRESH)
+    for _table, statements in _triggers():
+        cursor.execute(statements)
+    rebuild(cursor)
+
+
+def uninstall(cursor) -> None:
+    for table, statements in _triggers():
+        name = statements.split("CREATE OR REPLACE FUNCTION ", 1)[1].split("(", 1)[0]
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+    cursor.execute("DROP FUNCTION IF EXISTS haven_statistics_refresh(bigint[])")
+
+
+def rebuild(cursor) -> None:
+    """Compute every fact again in one pass (after a bulk load, or to repair)."""
+    cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
+    cursor.execute(f"DELETE FROM {TABLE}")
+    # In the order reports read them (a period of one kind), so that a quarter's facts lie
+    # on a few thousand adjacent pages instead of one page per fact. Facts written later
+    # are appended: they are mostly recent, so the order largely holds.
+    cursor.execute(
+        f"INSERT INTO {TABLE} ({COLUMNS}) SELECT * FROM ({FACTS.format(condition='TRUE')}) "
+        f"f ({COLUMNS}) ORDER BY kind, COALESCE(day, (at AT TIME ZONE 'UTC')::date)"
+    )
+    cursor.execute(f"ANALYZE {TABLE}")
+
+
+def set_triggers(cursor, enabled: bool) -> None:
+    """Switch the triggers off for a bulk load that calls `rebuild` afterwards."""
+    action = "ENABLE" if enabled else "DISABLE"
+    for table in TRIGGER_TABLES:
+        cursor.execute(f"ALTER TABLE {table} {action} TRIGGER USER")
+
+
+def available(using: str = "default") -> bool:
+    return connections[using].vendor == "postgresql"

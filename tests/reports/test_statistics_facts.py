@@ -1,0 +1,183 @@
+"""The statistics' facts kept by triggers (PostgreSQL, `factstore`): after every kind of
+edit the work makes, the facts are exactly what computing them afresh gives, and the
+report counted from them is still the Python reference's."""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from haven.agencies.models import FrameworkRole, Organisation
+from haven.cases.models import Case, IdentificationDecision, Reception
+from haven.people.actions import merge_persons, undo_merge
+from haven.people.models import Person
+from haven.places.models import Ethnicity, Province
+from haven.referrals.models import Referral
+from haven.reports import factstore, statistics
+from haven.reports.models import StatisticsFact
+from haven.reports.periods import Period
+from haven.support.models import FollowUpVisit, Service
+from tests.reports.test_statistics_sql_parity import (
+    assert_same,
+    make_varied_registry,
+    python_report,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers: PostgreSQL only"),
+]
+
+COLUMNS = [c.strip() for c in factstore.COLUMNS.split(",")]
+
+
+@pytest.fixture
+def varied_registry(db):
+    return make_varied_registry()
+
+
+def kept_facts() -> list[tuple]:
+    return sorted(StatisticsFact.objects.values_list(*COLUMNS), key=repr)
+
+
+def fresh_facts() -> list[tuple]:
+    """The facts as a full recomputation gives them (in a savepoint, then undone)."""
+    from django.db import transaction
+
+    sid = transaction.savepoint()
+    with connection.cursor() as cursor:
+        factstore.rebuild(cursor)
+    found = kept_facts()
+    transaction.savepoint_rollback(sid)
+    return found
+
+
+def assert_facts_true():
+    kept = kept_facts()
+    assert kept, "no facts at all"
+    assert kept == fresh_facts()
+
+
+def test_synth_and_hand_made_records_have_their_facts(varied_registry):
+    assert_facts_true()
+    kinds = set(StatisticsFact.objects.values_list("kind", flat=True))
+    assert kinds == {
+        factstore.KIND_RECEPTION,
+        factstore.KIND_DECISION,
+        factstore.KIND_SERVICE,
+        factstore.KIND_VISIT,
+        factstore.KIND_REFERRAL,
+    }
+    assert StatisticsFact.objects.filter(kind=factstore.KIND_VISIT).count() == (
+        FollowUpVisit.objects.count()
+    )
+    assert StatisticsFact.objects.filter(kind=factstore.KIND_REFERRAL).count() == (
+        Referral.objects.count()
+    )
+    delivered = Service.objects.filter(status=Service.Status.DELIVERED).count()
+    assert StatisticsFact.objects.filter(kind=factstore.KIND_SERVICE).count() == delivered
+    assert StatisticsFact.objects.filter(kind=factstore.KIND_RECEPTION).count() == (
+        Reception.objects.count()
+    )
+
+
+def test_every_kind_of_edit_keeps_the_facts_true(varied_registry, django_user_model):
+    user = django_user_model.objects.create(username="facts-editor")
+    case = Case.objects.filter(receptions__isnull=False, decisions__isnull=False).first()
+    person = case.person
+
+    # The person: each counted value on its own.
+    for field, value in [
+        ("sex", "M" if person.sex == "F" else "F"),
+        ("date_of_birth", datetime.date(1999, 2, 28)),
+        ("birth_year", 1999),
+        ("ethnicity", Ethnicity.objects.exclude(pk=person.ethnicity_id).first()),
+    ]:
+        setattr(person, field, value)
+        person.save()
+        assert_facts_true()
+
+    # Merged into another record, then the merge undone.
+    other = Person.objects.exclude(pk=person.pk).filter(merged_into__isnull=True).first()
+    merge = merge_persons(user=user, kept=other, merged=person)
+    assert set(StatisticsFact.objects.filter(case_id=case.pk).values_list("person", flat=True)) == {
+        other.pk
+    }
+    assert_facts_true()
+    undo_merge(user=user, merge=merge)
+    assert_facts_true()
+
+    # The case's first reception moves to another province and receiving organisation;
+    # a new, earlier reception becomes the origin; a reception is removed.
+    first = case.receptions.order_by("received_at", "id").first()
+    first.province = Province.objects.filter(successor__isnull=False).first()
+    first.received_by = Organisation.objects.exclude(pk=first.received_by_id).first()
+    first.save()
+    assert_facts_true()
+    earlier = Reception.objects.get(pk=first.pk)
+    earlier.pk = None
+    earlier.received_at = first.received_at - datetime.timedelta(days=3)
+    earlier.entry_route = "hotline"
+    earlier.save()
+    assert_facts_true()
+    earlier.delete()
+    assert_facts_true()
+
+    # Decisions and services: added, changed, withdrawn, deleted.
+    decision = case.decisions.first()
+    decision.status = "victim"
+    decision.decided_on = decision.decided_on - datetime.timedelta(days=40)
+    decision.save()
+    assert_facts_true()
+    IdentificationDecision.objects.filter(pk=decision.pk).delete()
+    assert_facts_true()
+    service = Service.objects.filter(case=case).first() or Service.objects.first()
+    service.status = Service.Status.PLANNED
+    service.save()
+    assert_facts_true()
+    Service.objects.filter(pk=service.pk).update(status=Service.Status.DELIVERED, cost=777)
+    assert_facts_true()
+
+    # A follow-up visit made, late; a referral answered, then removed.
+    visit = FollowUpVisit.objects.filter(visited_on__isnull=True).first()
+    visit.case = case
+    visit.visited_on = visit.due_on + datetime.timedelta(days=2)
+    visit.save()
+    assert_facts_true()
+    referral = Referral.objects.order_by("pk").first()
+    Referral.objects.filter(pk=referral.pk).update(
+        case=case, status="accepted", decided_at=referral.created_at + datetime.timedelta(days=4)
+    )
+    assert_facts_true()
+    assert StatisticsFact.objects.filter(
+        kind=factstore.KIND_REFERRAL, event_id=referral.pk, case_id=case.pk, status="accepted"
+    ).exists()
+
+    # The case itself, an organisation's role, a province's successor.
+    Case.objects.filter(pk=case.pk).update(
+        province=Province.objects.filter(valid_to__isnull=True).last(),
+        previous_case=Case.objects.exclude(pk=case.pk).first(),
+    )
+    assert_facts_true()
+    organisation = Organisation.objects.filter(pk=first.received_by_id).get()
+    organisation.framework_role = next(
+        role for role in FrameworkRole.values if role != organisation.framework_role
+    )
+    organisation.save()
+    assert_facts_true()
+    Province.objects.filter(pk=first.province_id).update(successor=None)
+    assert_facts_true()
+
+
+def test_after_edits_the_report_is_still_pythons(varied_registry, django_user_model):
+    user = django_user_model.objects.create(username="facts-merger")
+    persons = list(Person.objects.filter(merged_into__isnull=True, cases__isnull=False)[:6])
+    for kept, merged in zip(persons[::2], persons[1::2], strict=True):
+        merge_persons(user=user, kept=kept, merged=merged)
+    for person in persons[:3]:
+        Person.objects.filter(pk=person.pk).update(sex="M" if person.sex == "F" else "F")
+    Service.objects.filter(status=Service.Status.PLANNED).update(
+        status=Service.Status.DELIVERED, starts_on=datetime.date(2025, 8, 1)
+    )
+    for period in (Period.quarter(2025, 3), Period.year(2025)):
+        assert_same(statistics.build(period), python_report(period))
