@@ -160,7 +160,7 @@ _FORMER_FROM_FIRSTS = """
 """
 
 _TOTAL = """
-    SELECT 'total', '', '', count(DISTINCT person), 0::bigint, 0::numeric FROM facts
+    SELECT 'total', '', '', count(*), 0::bigint, 0::numeric FROM firsts
 """
 
 

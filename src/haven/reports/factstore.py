@@ -72,8 +72,10 @@ COLUMNS = (
 # and its successor). first_of_case: the case's first decision, or first delivered service.
 # Follow-up visits: day is when due, flag whether made by then. Referrals: at is when sent,
 # until when answered, status the answer.
-FACTS = f"""
-    WITH k AS MATERIALIZED ({_CASES})
+_BRANCHES = [
+    (
+        "e.received_at",
+        f"""
     SELECT {KIND_RECEPTION}, e.id, e.case_id, k.person, e.received_at, NULL::date, k.opened_at,
         e.province_id, rp.successor_id, COALESCE(rp.successor_id, e.province_id),
         CASE WHEN rp.successor_id IS NOT NULL THEN e.province_id END,
@@ -81,40 +83,59 @@ FACTS = f"""
         e.destination_country_id, e.exploitation_forms, k.re, '', '', NULL::numeric,
         NULL::bigint, '', FALSE, NULL::boolean, NULL::timestamptz
     FROM cases_reception e
-    JOIN k ON k.case_id = e.case_id
+    JOIN {{cases}} k ON k.case_id = e.case_id
     JOIN places_province rp ON rp.id = e.province_id
     LEFT JOIN agencies_organisation o ON o.id = e.received_by_id
-    UNION ALL
-    SELECT {KIND_DECISION}, e.id, e.case_id, k.person, NULL, e.decided_on, k.opened_at,
+""",
+    ),
+    (
+        "e.decided_on",
+        f"""    SELECT {KIND_DECISION}, e.id, e.case_id, k.person, NULL, e.decided_on, k.opened_at,
         k.province_id, k.province_successor, k.province_id, k.former, k.route, k.role, k.sex,
         {_age("e.decided_on")}, k.ethnicity, k.destination, k.forms, k.re, e.status, '',
         NULL, NULL, '',
         row_number() OVER (PARTITION BY e.case_id ORDER BY e.decided_on, e.id) = 1, NULL, NULL
     FROM cases_identificationdecision e
-    JOIN k ON k.case_id = e.case_id
-    UNION ALL
-    SELECT {KIND_SERVICE}, e.id, e.case_id, k.person, NULL, e.starts_on, k.opened_at,
+    JOIN {{cases}} k ON k.case_id = e.case_id
+""",
+    ),
+    (
+        "e.starts_on",
+        f"""    SELECT {KIND_SERVICE}, e.id, e.case_id, k.person, NULL, e.starts_on, k.opened_at,
         k.province_id, k.province_successor, k.province_id, k.former, k.route, k.role, k.sex,
         {_age("e.starts_on")}, k.ethnicity, k.destination, k.forms, k.re, '', e.support_type,
         e.cost, e.paid_by_id, e.funding_source,
         row_number() OVER (PARTITION BY e.case_id ORDER BY e.starts_on, e.id) = 1, NULL, NULL
     FROM support_service e
-    JOIN k ON k.case_id = e.case_id
+    JOIN {{cases}} k ON k.case_id = e.case_id
     WHERE e.status = 'delivered'
-    UNION ALL
-    SELECT {KIND_VISIT}, e.id, e.case_id, k.person, NULL, e.due_on, k.opened_at,
+""",
+    ),
+    (
+        "e.due_on",
+        f"""    SELECT {KIND_VISIT}, e.id, e.case_id, k.person, NULL, e.due_on, k.opened_at,
         k.province_id, k.province_successor, k.province_id, NULL, NULL, NULL, NULL, NULL, NULL,
         NULL, NULL, k.re, '', '', NULL, NULL, '', FALSE,
         e.visited_on IS NOT NULL AND e.visited_on <= e.due_on, NULL
     FROM support_followupvisit e
-    JOIN k ON k.case_id = e.case_id
-    UNION ALL
-    SELECT {KIND_REFERRAL}, e.id, e.case_id, k.person, e.created_at, NULL, k.opened_at,
+    JOIN {{cases}} k ON k.case_id = e.case_id
+""",
+    ),
+    (
+        "e.created_at",
+        f"""    SELECT {KIND_REFERRAL}, e.id, e.case_id, k.person, e.created_at, NULL, k.opened_at,
         k.province_id, k.province_successor, k.province_id, NULL, NULL, NULL, NULL, NULL, NULL,
         NULL, NULL, k.re, e.status, '', NULL, NULL, '', FALSE, NULL, e.decided_at
     FROM referrals_referral e
-    JOIN k ON k.case_id = e.case_id
-"""
+    JOIN {{cases}} k ON k.case_id = e.case_id
+""",
+    ),
+]
+
+FACTS = f"WITH k AS MATERIALIZED ({_CASES}) " + " UNION ALL ".join(
+    branch.replace("{cases}", "k") for _order, branch in _BRANCHES
+)
+
 
 _REFRESH = f"""
 CREATE OR REPLACE FUNCTION haven_statistics_refresh(ids bigint[]) RETURNS void
@@ -244,16 +265,36 @@ def uninstall(cursor) -> None:
 
 
 def rebuild(cursor) -> None:
-    """Compute every fact again in one pass (after a bulk load, or to repair)."""
-    cursor.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
-    cursor.execute(f"DELETE FROM {TABLE}")
-    # In the order reports read them (a period of one kind), so that a quarter's facts lie
-    # on a few thousand adjacent pages instead of one page per fact. Facts written later
-    # are appended: they are mostly recent, so the order largely holds.
+    """Compute every fact again (after a bulk load, or to repair), as a bulk load would:
+    each case's values once into a temporary table, then each kind of fact in date order
+    (the order reports read them in, so a quarter's facts lie on adjacent pages; facts
+    written later are appended, mostly recent, so the order largely holds), and the
+    indexes built afterwards."""
+    cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
     cursor.execute(
-        f"INSERT INTO {TABLE} ({COLUMNS}) SELECT * FROM ({FACTS.format(condition='TRUE')}) "
-        f"f ({COLUMNS}) ORDER BY kind, COALESCE(day, (at AT TIME ZONE 'UTC')::date)"
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = %s::regclass AND NOT indisprimary",
+        [TABLE],
     )
+    indexes = cursor.fetchall()
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    cursor.execute(f"TRUNCATE {TABLE}")
+    cursor.execute("DROP TABLE IF EXISTS haven_fact_cases")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE haven_fact_cases ON COMMIT DROP AS "
+        + _CASES.format(condition="TRUE")
+    )
+    cursor.execute("ANALYZE haven_fact_cases")
+    for order, branch in _BRANCHES:
+        cursor.execute(
+            f"INSERT INTO {TABLE} ({COLUMNS}) "
+            f"{branch.format(cases='haven_fact_cases')} ORDER BY {order}"
+        )
+    cursor.execute("DROP TABLE haven_fact_cases")
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    for _name, definition in indexes:
+        cursor.execute(definition)
     cursor.execute(f"ANALYZE {TABLE}")
 
 
