@@ -25,7 +25,7 @@ from haven.reports import factstore
 from haven.reports.periods import Granularity, Period
 from haven.support.models import Service
 
-UNKNOWN = "unknown"
+UNKNOWN = factstore.UNKNOWN
 # Queries of one report run at once, each on its own connection (`run_all`).
 PARALLEL_QUERIES = 2
 
@@ -49,22 +49,6 @@ class Counts:
     # suffix → row → (services, persons, cost)
     costs: dict = dataclasses.field(default_factory=dict)
     shares: dict = dataclasses.field(default_factory=dict)  # re-trafficking: see `_shares`
-
-
-def _age_sql(age: str) -> tuple[str, str]:
-    """(age group, child or adult) of an age expression, as statistics.age_group and
-    child_or_adult decide them."""
-    from haven.reports.statistics import ADULT_AGE, AGE_GROUPS
-
-    groups = " ".join(
-        f"WHEN {age} BETWEEN {low} AND {high} THEN '{key}'" for key, _l, low, high in AGE_GROUPS
-    )
-    group = f"CASE {groups} ELSE '{UNKNOWN}' END"
-    child = (
-        f"CASE WHEN {age} IS NULL THEN '{UNKNOWN}' WHEN {age} < {ADULT_AGE} THEN 'child' "
-        "ELSE 'adult' END"
-    )
-    return group, child
 
 
 def _bucket_sql(start: str, granularity: str) -> str:
@@ -99,31 +83,21 @@ def _facts_sql(kind: int, provinces) -> str:
         when = "f.day >= %(start)s AND f.day <= %(end)s"
         t, day = "f.day", "f.day"
     return f"""
-        SELECT f.event_id AS id, {t} AS t, {day} AS day, f.person, f.sex, f.ethnicity, f.re,
-            f.province, f.former, f.route, f.role, f.age, f.destination, f.forms,
-            f.status, f.support_type, f.cost, f.paid_by, f.funding_source
+        SELECT f.event_id AS id, {t} AS t, {day} AS day, f.person, f.re, f.province,
+            {factstore.LABEL_COLUMNS}, f.forms, f.status, f.support_type, f.cost, f.paid_by,
+            f.funding_source
         FROM {factstore.TABLE} f
         WHERE f.kind = {kind} AND {when} {_fact_scope(provinces)}
     """
 
 
-def _keyed(source: str, condition: str = "TRUE") -> str:
-    """The facts of `source` with the row key of every breakdown, as text."""
-    group, child = _age_sql("age")
+def _keyed(kind: int, provinces) -> str:
+    """The period's facts of `kind` with the row key of every breakdown, as text."""
     return f"""
-        SELECT id, t, day, person, re, province,
-            COALESCE(province::text, '{UNKNOWN}') AS k_province,
-            COALESCE(former::text, '{UNKNOWN}') AS k_former,
-            COALESCE(NULLIF(route, ''), '{UNKNOWN}') AS k_route,
-            COALESCE(NULLIF(role, ''), '{UNKNOWN}') AS k_role,
-            CASE WHEN sex IN ('F', 'M') THEN sex ELSE 'X' END AS k_sex,
-            {group} AS k_age,
-            {child} AS k_child,
-            COALESCE(ethnicity::text, '{UNKNOWN}') AS k_ethnicity,
-            COALESCE(destination::text, '{UNKNOWN}') AS k_destination,
+        SELECT id, t, day, person, re, province, {factstore.LABEL_COLUMNS},
             array_remove(string_to_array(COALESCE(forms, ''), ','), '') AS forms,
             status, support_type, cost, paid_by, funding_source
-        FROM ({source}) source WHERE {condition}
+        FROM ({_facts_sql(kind, provinces)}) source
     """
 
 
@@ -256,17 +230,17 @@ def measure(
     elif period.before_reorganisation:
         parts.append(_FORMER)
     if key == "received":
-        ctes = f"facts AS MATERIALIZED ({_keyed(_facts_sql(factstore.KIND_RECEPTION, provinces))})"
+        ctes = f"facts AS MATERIALIZED ({_keyed(factstore.KIND_RECEPTION, provinces)})"
         parts.append(_shares(granularity))
     elif key == "identified":
         ctes = (
             "every_decision AS MATERIALIZED "
-            f"({_keyed(_facts_sql(factstore.KIND_DECISION, provinces))}), "
+            f"({_keyed(factstore.KIND_DECISION, provinces)}), "
             "facts AS MATERIALIZED (SELECT * FROM every_decision WHERE status = %(victim)s)"
         )
         parts.append(_STATUS)
     else:
-        ctes = f"facts AS MATERIALIZED ({_keyed(_facts_sql(factstore.KIND_SERVICE, provinces))})"
+        ctes = f"facts AS MATERIALIZED ({_keyed(factstore.KIND_SERVICE, provinces)})"
         parts.append(_SUPPORT)
     any_re = ", bool_or(re) OVER (PARTITION BY person) AS any_re" if key == "received" else ""
     # The seventh column orders the cost rows as the services came (see cost_tables).

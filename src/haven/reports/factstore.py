@@ -61,27 +61,73 @@ def _age(day: str) -> str:
     END"""
 
 
-COLUMNS = (
+RAW_COLUMNS = (
     "kind, event_id, case_id, person, at, day, opened_at, scope_a, scope_b, province, "
     "former, route, role, sex, age, ethnicity, destination, forms, re, status, "
     "support_type, cost, paid_by, funding_source, first_of_case, flag, until"
 )
+# The row key of every single-valued breakdown, as the report shows it (`labels`).
+LABEL_COLUMNS = (
+    "k_province, k_former, k_route, k_role, k_sex, k_age, k_child, k_ethnicity, k_destination"
+)
+COLUMNS = f"{RAW_COLUMNS}, {LABEL_COLUMNS}"
+UNKNOWN = "unknown"
 
-# Every fact of the cases that meet {condition} (on `c`, the case), in COLUMNS order.
+
+def age_labels(age: str) -> tuple[str, str]:
+    """(age group, child or adult) of an age expression, as statistics.age_group and
+    child_or_adult decide them."""
+    from haven.reports.statistics import ADULT_AGE, AGE_GROUPS
+
+    groups = " ".join(
+        f"WHEN {age} BETWEEN {low} AND {high} THEN '{key}'" for key, _l, low, high in AGE_GROUPS
+    )
+    group = f"CASE {groups} ELSE '{UNKNOWN}' END"
+    child = (
+        f"CASE WHEN {age} IS NULL THEN '{UNKNOWN}' WHEN {age} < {ADULT_AGE} THEN 'child' "
+        "ELSE 'adult' END"
+    )
+    return group, child
+
+
+def _labelled(select: str) -> str:
+    """`select` (rows in RAW_COLUMNS order) with the label columns after them: computed
+    once when the fact is written instead of for every report."""
+    group, child = age_labels("age")
+    labels = [
+        f"COALESCE(province::text, '{UNKNOWN}')",
+        f"COALESCE(former::text, '{UNKNOWN}')",
+        f"COALESCE(NULLIF(route, ''), '{UNKNOWN}')",
+        f"COALESCE(NULLIF(role, ''), '{UNKNOWN}')",
+        "CASE WHEN sex IN ('F', 'M') THEN sex ELSE 'X' END",
+        group,
+        child,
+        f"COALESCE(ethnicity::text, '{UNKNOWN}')",
+        f"COALESCE(destination::text, '{UNKNOWN}')",
+    ]
+    return f"SELECT raw.*, {', '.join(labels)} FROM ({select}) raw ({RAW_COLUMNS})"
+
+
+# Every fact of the cases that meet {condition} (on `c`, the case), in RAW_COLUMNS order.
 # scope_a and scope_b: a province scope keeps a fact if either is in it (the unit recorded
 # and its successor). first_of_case: the case's first decision, or first delivered service.
 # Follow-up visits: day is when due, flag whether made by then. Referrals: at is when sent,
 # until when answered, status the answer.
+# Typed, since a branch is also read as a subquery (`_labelled`), where an untyped NULL
+# would be text.
+_NO_ORIGIN = "NULL::bigint, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::bigint"
+_NO_SERVICE = "NULL::numeric, NULL::bigint, ''::text"
+
 _BRANCHES = [
     (
-        "e.received_at",
+        "at",
         f"""
     SELECT {KIND_RECEPTION}, e.id, e.case_id, k.person, e.received_at, NULL::date, k.opened_at,
         e.province_id, rp.successor_id, COALESCE(rp.successor_id, e.province_id),
         CASE WHEN rp.successor_id IS NOT NULL THEN e.province_id END,
         e.entry_route, o.framework_role, k.sex, e.age_at_reception, k.ethnicity,
-        e.destination_country_id, e.exploitation_forms, k.re, '', '', NULL::numeric,
-        NULL::bigint, '', FALSE, NULL::boolean, NULL::timestamptz
+        e.destination_country_id, e.exploitation_forms, k.re, ''::text, ''::text, {_NO_SERVICE},
+        FALSE, NULL::boolean, NULL::timestamptz
     FROM cases_reception e
     JOIN {{cases}} k ON k.case_id = e.case_id
     JOIN places_province rp ON rp.id = e.province_id
@@ -89,43 +135,50 @@ _BRANCHES = [
 """,
     ),
     (
-        "e.decided_on",
-        f"""    SELECT {KIND_DECISION}, e.id, e.case_id, k.person, NULL, e.decided_on, k.opened_at,
-        k.province_id, k.province_successor, k.province_id, k.former, k.route, k.role, k.sex,
-        {_age("e.decided_on")}, k.ethnicity, k.destination, k.forms, k.re, e.status, '',
-        NULL, NULL, '',
-        row_number() OVER (PARTITION BY e.case_id ORDER BY e.decided_on, e.id) = 1, NULL, NULL
+        "day",
+        f"""
+    SELECT {KIND_DECISION}, e.id, e.case_id, k.person, NULL::timestamptz, e.decided_on,
+        k.opened_at, k.province_id, k.province_successor, k.province_id, k.former, k.route,
+        k.role, k.sex, {_age("e.decided_on")}, k.ethnicity, k.destination, k.forms, k.re,
+        e.status, ''::text, {_NO_SERVICE},
+        row_number() OVER (PARTITION BY e.case_id ORDER BY e.decided_on, e.id) = 1,
+        NULL::boolean, NULL::timestamptz
     FROM cases_identificationdecision e
     JOIN {{cases}} k ON k.case_id = e.case_id
 """,
     ),
     (
-        "e.starts_on",
-        f"""    SELECT {KIND_SERVICE}, e.id, e.case_id, k.person, NULL, e.starts_on, k.opened_at,
-        k.province_id, k.province_successor, k.province_id, k.former, k.route, k.role, k.sex,
-        {_age("e.starts_on")}, k.ethnicity, k.destination, k.forms, k.re, '', e.support_type,
-        e.cost, e.paid_by_id, e.funding_source,
-        row_number() OVER (PARTITION BY e.case_id ORDER BY e.starts_on, e.id) = 1, NULL, NULL
+        "day",
+        f"""
+    SELECT {KIND_SERVICE}, e.id, e.case_id, k.person, NULL::timestamptz, e.starts_on,
+        k.opened_at, k.province_id, k.province_successor, k.province_id, k.former, k.route,
+        k.role, k.sex, {_age("e.starts_on")}, k.ethnicity, k.destination, k.forms, k.re,
+        ''::text, e.support_type, e.cost, e.paid_by_id, e.funding_source,
+        row_number() OVER (PARTITION BY e.case_id ORDER BY e.starts_on, e.id) = 1,
+        NULL::boolean, NULL::timestamptz
     FROM support_service e
     JOIN {{cases}} k ON k.case_id = e.case_id
     WHERE e.status = 'delivered'
 """,
     ),
     (
-        "e.due_on",
-        f"""    SELECT {KIND_VISIT}, e.id, e.case_id, k.person, NULL, e.due_on, k.opened_at,
-        k.province_id, k.province_successor, k.province_id, NULL, NULL, NULL, NULL, NULL, NULL,
-        NULL, NULL, k.re, '', '', NULL, NULL, '', FALSE,
-        e.visited_on IS NOT NULL AND e.visited_on <= e.due_on, NULL
+        "day",
+        f"""
+    SELECT {KIND_VISIT}, e.id, e.case_id, k.person, NULL::timestamptz, e.due_on, k.opened_at,
+        k.province_id, k.province_successor, k.province_id, {_NO_ORIGIN}, NULL::bigint,
+        NULL::text, k.re, ''::text, ''::text, {_NO_SERVICE}, FALSE,
+        e.visited_on IS NOT NULL AND e.visited_on <= e.due_on, NULL::timestamptz
     FROM support_followupvisit e
     JOIN {{cases}} k ON k.case_id = e.case_id
 """,
     ),
     (
-        "e.created_at",
-        f"""    SELECT {KIND_REFERRAL}, e.id, e.case_id, k.person, e.created_at, NULL, k.opened_at,
-        k.province_id, k.province_successor, k.province_id, NULL, NULL, NULL, NULL, NULL, NULL,
-        NULL, NULL, k.re, e.status, '', NULL, NULL, '', FALSE, NULL, e.decided_at
+        "at",
+        f"""
+    SELECT {KIND_REFERRAL}, e.id, e.case_id, k.person, e.created_at, NULL::date, k.opened_at,
+        k.province_id, k.province_successor, k.province_id, {_NO_ORIGIN}, NULL::bigint,
+        NULL::text, k.re, e.status, ''::text, {_NO_SERVICE}, FALSE,
+        NULL::boolean, e.decided_at
     FROM referrals_referral e
     JOIN {{cases}} k ON k.case_id = e.case_id
 """,
@@ -137,7 +190,8 @@ FACTS = f"WITH k AS MATERIALIZED ({_CASES}) " + " UNION ALL ".join(
 )
 
 
-_REFRESH = f"""
+def _refresh_sql() -> str:
+    return f"""
 CREATE OR REPLACE FUNCTION haven_statistics_refresh(ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -148,9 +202,10 @@ BEGIN
         FROM unnest(ids) AS id ORDER BY id;
     DELETE FROM {TABLE} WHERE case_id = ANY(ids);
     INSERT INTO {TABLE} ({COLUMNS})
-    {FACTS.format(condition="c.id = ANY(ids)")};
+    {_labelled(FACTS.format(condition="c.id = ANY(ids)"))};
 END $$;
 """
+
 
 # (table, trigger function body): each returns the case ids a statement touched, from the
 # transition tables `new_rows` and/or `old_rows`.
@@ -250,7 +305,7 @@ TRIGGER_TABLES = sorted({table for table, _sql in _triggers()})
 
 def install(cursor) -> None:
     """Create the refresh function and the triggers, and compute every fact."""
-    cursor.execute(_REFRESH)
+    cursor.execute(_refresh_sql())
     for _table, statements in _triggers():
         cursor.execute(statements)
     rebuild(cursor)
@@ -289,7 +344,7 @@ def rebuild(cursor) -> None:
     for order, branch in _BRANCHES:
         cursor.execute(
             f"INSERT INTO {TABLE} ({COLUMNS}) "
-            f"{branch.format(cases='haven_fact_cases')} ORDER BY {order}"
+            f"{_labelled(branch.format(cases='haven_fact_cases'))} ORDER BY {order}"
         )
     cursor.execute("DROP TABLE haven_fact_cases")
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")

@@ -117,6 +117,16 @@ class StatisticsFact(models.Model):
     first_of_case = models.BooleanField()
     flag = models.BooleanField(null=True)  # a visit made on time
     until = models.DateTimeField(null=True)  # a referral answered
+    # The row keys of the single-valued breakdowns, as the report shows them.
+    k_province = models.TextField()
+    k_former = models.TextField()
+    k_route = models.TextField()
+    k_role = models.TextField()
+    k_sex = models.TextField()
+    k_age = models.TextField()
+    k_child = models.TextField()
+    k_ethnicity = models.TextField()
+    k_destination = models.TextField()
 
     class Meta:
         indexes = [
