@@ -122,16 +122,18 @@ def _case_ids(shares):
 
 
 def visible_case_condition(user, field: str = "case") -> Q:
-    """`cases_visible_to(user)` as a condition on rows with a foreign key `field` to a case,
-    for lists of such rows (the inbox): the same rule, with the owned cases read from the
-    owner index alone and the shared ones as a subquery, so the query neither fetches every
-    case of the organisation nor carries their ids."""
+    """`cases_visible_to(user)` as a condition on rows with a foreign key `field` to a case
+    (or on cases themselves, `field="id"`), for lists of such rows (the inbox): the same
+    rule, with ownership checked on the case row the list joins anyway and the shared ones
+    as a subquery. So the query neither fetches every case of the organisation nor carries
+    their ids: a subquery of the owned cases made PostgreSQL hash all 74,000 of a large
+    organisation's cases for every inbox (240 ms at a million)."""
     reader_orgs = organisation_ids(user, CASE_READER_ROLES)
     if not reader_orgs:
         return Q(pk__in=[])
-    owned = Case.objects.filter(owner_id__in=_owning_ids(user)).order_by().values("id")
+    owner = "owner_id__in" if field in ("id", "pk") else f"{field}__owner_id__in"
     shared = active_shares().filter(organisation_id__in=reader_orgs).order_by().values("case_id")
-    return Q(**{f"{field}__in": owned}) | Q(**{f"{field}__in": shared})
+    return Q(**{owner: _owning_ids(user)}) | Q(**{f"{field}__in": shared})
 
 
 def cases_with_section(user, section: str):
