@@ -181,3 +181,16 @@ def test_after_edits_the_report_is_still_pythons(varied_registry, django_user_mo
     )
     for period in (Period.quarter(2025, 3), Period.year(2025)):
         assert_same(statistics.build(period), python_report(period))
+
+
+def test_refresh_statistics_computes_the_same_facts_and_is_audited(varied_registry, capsys):
+    from django.core.management import call_command
+
+    from haven.audit.models import AuditEvent
+
+    before = kept_facts()
+    StatisticsFact.objects.filter(kind=factstore.KIND_SERVICE).delete()  # damaged by hand
+    call_command("refresh_statistics")
+    assert kept_facts() == before
+    assert f"{len(before):,} facts" in capsys.readouterr().out
+    assert AuditEvent.objects.filter(action="statistics.refresh").exists()
