@@ -103,3 +103,13 @@ def test_a_server_worker_builds_the_province_table_as_it_starts():
     places._province_table.cache_clear()
     importlib.reload(wsgi)
     assert places._province_table.cache_info().currsize == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
+def test_postgresql_plans_for_a_registry_read_from_memory_or_ssd():
+    """random_page_cost 1.1 (HAVEN_DB_RANDOM_PAGE_COST), not the spinning-disk default 4,
+    with which the inbox of a large organisation scanned every case."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"

@@ -129,6 +129,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE: writers take the lock at BEGIN, so concurrent requests wait instead of failing.
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # The registry is read from memory or SSD, where a random page costs little more than
+    # a sequential one. With PostgreSQL's default (4, for spinning disks) the planner read
+    # all of a million cases to check an inbox of 6,000 tasks (166 ms instead of 32 ms).
+    _page_cost = env_str("HAVEN_DB_RANDOM_PAGE_COST", "1.1")
+    for _database in DATABASES.values():
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = f"{_options.get('options', '')} -c random_page_cost={_page_cost}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "agencies.User"
