@@ -40,16 +40,22 @@ def kept_facts() -> list[tuple]:
     return sorted(StatisticsFact.objects.values_list(*COLUMNS), key=repr)
 
 
+class _Undo(Exception):
+    pass
+
+
 def fresh_facts() -> list[tuple]:
-    """The facts as a full recomputation gives them (in a savepoint, then undone)."""
+    """The facts as a full recomputation gives them (then undone)."""
     from django.db import transaction
 
-    sid = transaction.savepoint()
-    with connection.cursor() as cursor:
-        factstore.rebuild(cursor)
-    found = kept_facts()
-    transaction.savepoint_rollback(sid)
-    return found
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                factstore.rebuild(cursor)
+            found = kept_facts()
+            raise _Undo
+    except _Undo:
+        return found
 
 
 def assert_facts_true():
@@ -194,3 +200,48 @@ def test_refresh_statistics_computes_the_same_facts_and_is_audited(varied_regist
     assert kept_facts() == before
     assert f"{len(before):,} facts" in capsys.readouterr().out
     assert AuditEvent.objects.filter(action="statistics.refresh").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_transactions_adding_to_one_case_leave_each_fact_once():
+    """The second transaction's refresh waits for the first's (the per-case advisory lock);
+    without it, it would not see the first's new facts to delete and would add them again."""
+    import threading
+    import time
+
+    from django.core.management import call_command
+    from django.db import connections, transaction
+
+    call_command("synth", persons=30, seed=3)
+    template = Service.objects.filter(status=Service.Status.DELIVERED).first()
+    first_saved = threading.Event()
+    errors = []
+
+    def add_service(wait_for=None, hold=0.0):
+        try:
+            if wait_for is not None:
+                wait_for.wait(timeout=10)
+            with transaction.atomic():
+                service = Service.objects.get(pk=template.pk)
+                service.pk = None
+                service.save()
+                first_saved.set()
+                time.sleep(hold)  # still uncommitted while the other transaction writes
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=add_service, kwargs={"hold": 1.0}),
+        threading.Thread(target=add_service, kwargs={"wait_for": first_saved}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    case_facts = StatisticsFact.objects.filter(case_id=template.case_id, kind=3)
+    delivered = Service.objects.filter(case_id=template.case_id, status="delivered")
+    assert case_facts.count() == delivered.count()
+    assert_facts_true()
