@@ -4,11 +4,12 @@
 A quarterly report over a million-case registry spent most of its time finding, for every
 event of the period, its person (canonical after merges), the person's sex, ethnicity and
 age, and what the case's first reception recorded. `StatisticsFact` holds those answers:
-one row per reception, identification decision and delivered service, with every value
-the statistics count by. Triggers keep it true as the work happens: a change to an event,
-its case, the case's person (or the person it is merged into), an organisation's
-framework role or a province's successor recomputes the facts of the cases it touches,
-in the same transaction, so a report never counts a stale fact.
+one row per reception, identification decision, delivered service, follow-up visit and
+referral, with every value the statistics count by and the row key of each breakdown.
+Triggers keep it true as the work happens: a change to an event, its case, the case's
+person (or the person it is merged into), an organisation's framework role or a
+province's successor recomputes the facts of the cases it touches, in the same
+transaction, so a report never counts a stale fact.
 
 A case's facts are always recomputed together (deleted and inserted again), under a
 per-case advisory lock so that two transactions editing one case cannot both insert them.
