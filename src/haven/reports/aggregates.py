@@ -3,12 +3,13 @@
 `facts` in Python (`statistics`, the reference, which SQLite keeps using), without
 carrying every event of the period into Python.
 
-One query per measure builds the period's facts as `facts` does (canonical person, the
-canonical record's values, local dates, the first reception of a case as its origin) and
-returns every cell of that measure's tables, its total and its trend, as
-(table, row, column, a, b, c) rows. Single-valued breakdowns count each person's first
-fact (`DISTINCT ON (person)`) through one `GROUPING SETS`; many-valued ones count distinct
-persons per value. Row and column keys are the strings the Python path produces.
+One query per measure reads the period's facts from those the database keeps ready
+(`factstore`: canonical person, the canonical record's values, the first reception of a
+case as its origin, the row keys already labelled) and returns every cell of that
+measure's tables, its total and its trend, as (table, row, column, a, b, c) rows.
+Single-valued breakdowns count each person's first fact (`DISTINCT ON (person)`) through
+one `GROUPING SETS`; many-valued ones count distinct persons per value. Row and column
+keys are the strings the Python path produces.
 """
 
 import dataclasses
