@@ -259,8 +259,12 @@ _PERSON_CHANGED = """
 """
 
 
+def _trigger_name(table: str, event: str) -> str:
+    return f"haven_statistics_{table}_{event.lower()}"
+
+
 def _trigger(table: str, event: str, cases: str) -> str:
-    name = f"haven_statistics_{table}_{event.lower()}"
+    name = _trigger_name(table, event)
     referencing = {
         "INSERT": "NEW TABLE AS new_rows",
         "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -278,43 +282,37 @@ CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing}
 """
 
 
-def _triggers() -> list[tuple[str, str]]:
-    """(table, statements) of every trigger."""
+def _triggers() -> list[tuple[str, str, str]]:
+    """(table, event, the case ids it touched) of every trigger."""
     found = []
     for table, select in _CHANGED_CASES.items():
-        found.append((table, _trigger(table, "INSERT", select.format(rows="new_rows"))))
-        found.append(
-            (
-                table,
-                _trigger(
-                    table,
-                    "UPDATE",
-                    f"{select.format(rows='new_rows')} UNION {select.format(rows='old_rows')}",
-                ),
-            )
-        )
-        found.append((table, _trigger(table, "DELETE", select.format(rows="old_rows"))))
+        new, old = select.format(rows="new_rows"), select.format(rows="old_rows")
+        found += [
+            (table, "INSERT", new),
+            (table, "UPDATE", f"{new} UNION {old}"),
+            (table, "DELETE", old),
+        ]
     for table, select in _UPDATE_ONLY.items():
         if table == "people_person":
             select = _PERSON_CHANGED + select
-        found.append((table, _trigger(table, "UPDATE", select)))
+        found.append((table, "UPDATE", select))
     return found
 
 
-TRIGGER_TABLES = sorted({table for table, _sql in _triggers()})
+TRIGGER_TABLES = sorted({table for table, _event, _cases in _triggers()})
 
 
 def install(cursor) -> None:
     """Create the refresh function and the triggers, and compute every fact."""
     cursor.execute(_refresh_sql())
-    for _table, statements in _triggers():
-        cursor.execute(statements)
+    for table, event, cases in _triggers():
+        cursor.execute(_trigger(table, event, cases))
     rebuild(cursor)
 
 
 def uninstall(cursor) -> None:
-    for table, statements in _triggers():
-        name = statements.split("CREATE OR REPLACE FUNCTION ", 1)[1].split("(", 1)[0]
+    for table, event, _cases in _triggers():
+        name = _trigger_name(table, event)
         cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
     cursor.execute("DROP FUNCTION IF EXISTS haven_statistics_refresh(bigint[])")

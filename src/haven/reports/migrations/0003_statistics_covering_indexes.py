@@ -10,6 +10,8 @@ SQLite has no INCLUDE clause; there the indexes of 0002 serve.
 
 from django.db import migrations
 
+from haven.reports.migrations import _covering
+
 INDEXES = [
     (
         "haven_rep_reception_received_cover",
@@ -46,19 +48,11 @@ INDEXES = [
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, table, columns, included in INDEXES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns}) INCLUDE ({included})"
-        )
+    _covering.create(schema_editor, INDEXES)
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _columns, _included in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    _covering.drop(schema_editor, INDEXES)
 
 
 class Migration(migrations.Migration):
