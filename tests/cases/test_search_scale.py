@@ -31,6 +31,17 @@ def test_a_query_with_digits_is_a_reference(query, expected):
     assert looks_like_reference(query) is expected
 
 
+def _share_support_only(personas, case):
+    """The Hà Nội shelter sees the case's support section, not who she is."""
+    Share.objects.create(
+        case=case,
+        organisation=personas.shelter_hanoi,
+        sections="support",
+        basis=Share.Basis.CONSENT,
+        created_by=personas.border_guard,
+    )
+
+
 def _cases(personas, names):
     return [
         make_case(personas.border_guard, personas.border_post_laocai, person={"full_name": n})
@@ -100,13 +111,7 @@ def test_a_reference_query_does_not_search_names_and_a_name_query_not_references
 
 def test_a_name_is_not_matched_where_identity_was_not_shared(personas, login):
     (hoa,) = _cases(personas, ["Nguyễn Thị Hoà"])
-    Share.objects.create(
-        case=hoa,
-        organisation=personas.shelter_hanoi,
-        sections="support",
-        basis=Share.Basis.CONSENT,
-        created_by=personas.border_guard,
-    )
+    _share_support_only(personas, hoa)
     client = login(personas.shelter_worker)
     # The case is visible by reference, its name is not searchable nor shown.
     page = client.get("/cases/", {"q": hoa.reference}).context["page"]
@@ -275,13 +280,7 @@ def test_the_api_search_matches_names_on_the_case_with_the_identity_rule(persona
     from haven.cases.search import filter_cases
 
     (hoa,) = _cases(personas, ["Nguyễn Thị Hoà"])
-    Share.objects.create(
-        case=hoa,
-        organisation=personas.shelter_hanoi,
-        sections="support",
-        basis=Share.Basis.CONSENT,
-        created_by=personas.border_guard,
-    )
+    _share_support_only(personas, hoa)
     user = personas.shelter_worker
 
     def found(q):
