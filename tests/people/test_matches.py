@@ -55,6 +55,7 @@ def test_a_likely_match_is_shown_before_a_new_person_is_created(personas, login,
     html = response.content.decode()
     assert "Is she already known to Haven?" in html
     assert known.reference in html and "Nguyễn Thị Hoà" in html
+    assert "date of birth (day and month swapped" in html  # the evidence, labelled
     assert Person.objects.count() == 1  # nothing created yet
 
 
