@@ -5,7 +5,7 @@ pair of records of the same person, ``rec_id_a < rec_id_b``). A share of the rec
 (default 5%) are further registrations of an already registered person by another agency,
 typed with the errors agencies make: diacritics dropped, capitals, typos, day and month
 swapped, year off by one, documents and phones missing or in other formats, old or new
-province names. Usage::
+province and commune names, a commune left out or a move to another commune. Usage::
 
     python bench/linkage/generate.py --records 20000 --out-dir var/bench-linkage
 """
@@ -22,7 +22,7 @@ from haven.people.text import fold
 
 COLUMNS = [
     "rec_id", "surname", "middle_name", "given_name", "sex", "birth_year", "birth_month",
-    "birth_day", "province", "national_id", "phone",
+    "birth_day", "province", "national_id", "phone", "commune",
 ]  # fmt: skip
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Mobile prefixes in use since the 2018 renumbering.
@@ -42,29 +42,50 @@ class Person:
     year: int
     month: int
     day: int
-    old_province: str  # short name of one of the 63 former provinces
-    new_province: str
+    home: "Ward"
     cccd: str | None
     cmnd: str | None
     phone: str | None
 
 
-def provinces() -> list[tuple[str, str]]:
-    """(old short name, new short name) for the 63 former provinces."""
+@dataclass(frozen=True)
+class Ward:
+    """A home commune before 1 July 2025 and the commune it has been part of since."""
+
+    old_province: str  # short name of one of the 63 former provinces
+    old_commune: str  # with its kind: "Xã Mỹ Khánh"
+    old_short: str
+    new_province: str
+    new_commune: str
+    new_short: str
+
+
+def wards() -> list[Ward]:
+    """The former communes, converted by ``vietnamadminunits`` itself (not by Haven's
+    tables, which the linkage under test uses), about 10 s."""
     from vietnamadminunits import convert_address
     from vietnamadminunits.database import query
 
-    rows = query("SELECT DISTINCT province, provinceShort FROM admin_units_legacy")
-    return [(r["provinceShort"], convert_address(r["province"]).short_province) for r in rows]
+    rows = query(
+        "SELECT province, district, ward, provinceShort, wardShort FROM admin_units_legacy"
+        " WHERE ward IS NOT NULL"
+    )
+    found = []
+    for r in rows:
+        new = convert_address(f"{r['ward']}, {r['district']}, {r['province']}")
+        if new.ward:
+            found.append(Ward(r["provinceShort"], r["ward"], r["wardShort"],
+                              new.short_province, new.ward, new.short_ward))  # fmt: skip
+    return found
 
 
-def make_person(rng: random.Random, places: list[tuple[str, str]]) -> Person:
+def make_person(rng: random.Random, places: list[Ward]) -> Person:
     sex = "F" if rng.random() < 0.7 else "M"  # most identified victims are women and girls
     family, middle, given = random_name(rng, sex)
     year = min(2010, max(1960, round(rng.gauss(1995, 8))))
     month = rng.randint(1, 12)
     day = rng.randint(1, _DAYS_IN_MONTH[month - 1])
-    old, new = rng.choice(places)
+    home = rng.choice(places)
     cccd = cmnd = phone = None
     if rng.random() < 0.75:
         century_sex = ("1" if sex == "F" else "0") if year < 2000 else ("3" if sex == "F" else "2")
@@ -73,7 +94,7 @@ def make_person(rng: random.Random, places: list[tuple[str, str]]) -> Person:
         cmnd = f"{rng.randint(10, 38):02d}{rng.randint(0, 9999999):07d}"
     if rng.random() < 0.6:
         phone = rng.choice(_MOBILE_PREFIXES) + f"{rng.randint(0, 9999999):07d}"
-    return Person(family, middle, given, sex, year, month, day, old, new, cccd, cmnd, phone)
+    return Person(family, middle, given, sex, year, month, day, home, cccd, cmnd, phone)
 
 
 def strip_marks(value: str) -> str:
@@ -104,32 +125,44 @@ def format_phone(rng: random.Random, phone: str) -> str:
     ))  # fmt: skip
 
 
-def format_province(rng: random.Random, person: Person, prefer_new: bool) -> str:
-    name = person.new_province if prefer_new else person.old_province
+def format_province(rng: random.Random, home: Ward, prefer_new: bool) -> str:
+    name = home.new_province if prefer_new else home.old_province
     if rng.random() < 0.3:
         city = fold(name) in ("ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue")
         name = ("Thành phố " if city else "Tỉnh ") + name
     return name
 
 
+def format_commune(rng: random.Random, home: Ward, prefer_new: bool) -> str:
+    """The commune in the same era as the province beside it, with or without its kind."""
+    if prefer_new:
+        return home.new_commune if rng.random() < 0.5 else home.new_short
+    return home.old_commune if rng.random() < 0.5 else home.old_short
+
+
 def original_row(rng: random.Random, person: Person) -> dict[str, str]:
-    """The first registration: careful typing, the document on hand, the old province name
-    for about half (registered before mid-2025)."""
+    """The first registration: careful typing, the document on hand, the old province and
+    commune names for about half (registered before mid-2025)."""
     national_id = person.cccd or person.cmnd or ""
     if rng.random() < 0.15:
         national_id = ""
+    new_names = rng.random() < 0.5
     return {
         "surname": person.family, "middle_name": person.middle, "given_name": person.given,
         "sex": person.sex, "birth_year": str(person.year), "birth_month": str(person.month),
         "birth_day": "" if rng.random() < 0.02 else str(person.day),
-        "province": format_province(rng, person, prefer_new=rng.random() < 0.5),
+        "province": format_province(rng, person.home, new_names),
+        "commune": "" if rng.random() < 0.1 else format_commune(rng, person.home, new_names),
         "national_id": national_id,
         "phone": format_phone(rng, person.phone) if person.phone and rng.random() < 0.8 else "",
     }  # fmt: skip
 
 
-def duplicate_row(rng: random.Random, person: Person) -> dict[str, str]:
-    """A later registration by another agency, with that agency's errors."""
+def duplicate_row(
+    rng: random.Random, person: Person, neighbours: dict[str, list[Ward]]
+) -> dict[str, str]:
+    """A later registration by another agency, with that agency's errors; ``neighbours``
+    are the communes of each new province, for a person who has moved."""
     row = original_row(rng, person)
     names = [row["surname"], row["middle_name"], row["given_name"]]
     if rng.random() < 0.5:
@@ -163,9 +196,16 @@ def duplicate_row(rng: random.Random, person: Person) -> dict[str, str]:
         row["phone"] = ""
     elif rng.random() < 0.1:
         row["phone"] = rng.choice(_MOBILE_PREFIXES) + f"{rng.randint(0, 9999999):07d}"
-    row["province"] = "" if rng.random() < 0.1 else format_province(rng, person, rng.random() < 0.6)
-    if rng.random() < 0.4:
-        row["province"] = strip_marks(row["province"])
+    home = person.home
+    if rng.random() < 0.05:  # moved within the province since the first registration
+        home = rng.choice(neighbours[home.new_province])
+    new_names = rng.random() < 0.6
+    row["province"] = "" if rng.random() < 0.1 else format_province(rng, home, new_names)
+    row["commune"] = "" if rng.random() < 0.15 else format_commune(rng, home, new_names)
+    if row["commune"] and rng.random() < 0.05:
+        row["commune"] = typo(rng, row["commune"])
+    if rng.random() < 0.4:  # the address typed without a Vietnamese keyboard
+        row["province"], row["commune"] = strip_marks(row["province"]), strip_marks(row["commune"])
     return row
 
 
@@ -176,13 +216,16 @@ def _digit_typo(rng: random.Random, number: str) -> str:
 
 def generate(records: int, duplicate_share: float, seed: int, out_dir: Path) -> tuple[Path, Path]:
     rng = random.Random(seed)
-    places = provinces()
+    places = wards()
+    neighbours: dict[str, list[Ward]] = {}
+    for ward in places:
+        neighbours.setdefault(ward.new_province, []).append(ward)
     duplicates = round(records * duplicate_share)
     people = [make_person(rng, places) for _ in range(records - duplicates)]
     rows = [(p, original_row(rng, people[p])) for p in range(len(people))]
     for _ in range(duplicates):
         p = rng.randrange(len(people))
-        rows.append((p, duplicate_row(rng, people[p])))
+        rows.append((p, duplicate_row(rng, people[p], neighbours)))
     rng.shuffle(rows)
     width = len(str(records))
     out_dir.mkdir(parents=True, exist_ok=True)

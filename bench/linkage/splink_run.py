@@ -54,6 +54,7 @@ def generic_frame(path: Path) -> pd.DataFrame:
                 "dob": _iso_date(r["birth_year"], r["birth_month"], r["birth_day"]),
                 "birth_year": r["birth_year"] or None,
                 "province": fold(r["province"]) or None,
+                "commune": fold(r.get("commune", "")) or None,
                 "national_id": _digits(r["national_id"]),
                 "phone": _digits(r["phone"]),
             })  # fmt: skip
@@ -73,6 +74,8 @@ def haven_frame(path: Path) -> pd.DataFrame:
             "dob": _iso_date(b.year, b.month, b.day),
             "birth_year": str(b.year) if b.year else None,
             "province": r.province,
+            # One of the new communes the name may be (most names have exactly one).
+            "commune": min(r.commune) if r.commune else None,
             "national_id": r.identity[1] if r.identity else None,
             "phone": r.phone,
         })  # fmt: skip
@@ -92,6 +95,7 @@ def run(frame: pd.DataFrame, out_path: Path, threshold: float) -> None:
             cl.DateOfBirthComparison("dob", input_is_string=True),
             cl.ExactMatch("sex"),
             cl.ExactMatch("province").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("commune").configure(term_frequency_adjustments=True),
             cl.DamerauLevenshteinAtThresholds("national_id", [1]),
             cl.DamerauLevenshteinAtThresholds("phone", [1]),
         ],
@@ -102,6 +106,8 @@ def run(frame: pd.DataFrame, out_path: Path, threshold: float) -> None:
             block_on("phone"),
             block_on("surname", "middle_name", "first_name", "birth_year", "province"),
             block_on("surname", "middle_name", "first_name", "substr(dob, 6, 5)"),
+            block_on("commune", "dob"),
+            block_on("surname", "first_name", "commune"),
         ],
         retain_intermediate_calculation_columns=False,
     )

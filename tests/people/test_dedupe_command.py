@@ -65,3 +65,30 @@ def test_the_command_needs_no_system_checks():
     from haven.people.management.commands.dedupe import Command
 
     assert Command.requires_system_checks == []
+
+
+def test_the_commune_column_is_read_when_present(tmp_path):
+    """Namesakes born the same day in one province: the home commune decides. The same
+    woman under her commune's old and new names is one pair; her namesake is not in it."""
+    source = tmp_path / "in.csv"
+    source.write_text(
+        "\n".join([
+            HEADER + ",commune",
+            "1,Nguyễn,Thị,Linh,F,1996,12,10,Cần Thơ,,,Xã Mỹ Khánh",
+            "2,Nguyen,Thi,Linh,F,1996,12,10,Can Tho,,,Phuong An Binh",
+            "3,Nguyễn,Thị,Linh,F,1996,12,10,Cần Thơ,,,Phường Cái Khế",
+        ]) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    out = tmp_path / "pairs.csv"
+    run(str(source), "--out", str(out), "--processes", "1")
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert [r[:2] for r in rows[1:]] == [["1", "2"]]
+
+
+@pytest.mark.parametrize("processes", ["0", "-2"])
+def test_processes_must_be_at_least_one(tmp_path, processes):
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="--processes must be 1 or more"):
+        run(str(source), "--out", str(tmp_path / "pairs.csv"), "--processes", processes)

@@ -8,6 +8,7 @@ import pytest
 from haven.people import matching
 from haven.people.linkage import explain_pair
 from haven.people.models import IdentityDocument, Person
+from haven.places.models import Commune
 from tests.factories import person_fields, province
 
 pytestmark = pytest.mark.django_db
@@ -82,14 +83,16 @@ def test_her_own_record_and_merged_records_are_not_candidates():
 def test_suggestions_score_as_the_persons_themselves_would():
     """The lookup reads only what the engine compares; scores and evidence are the same as
     from the full records, phone and document included."""
+    commune = Commune.objects.filter(province=province("15")).order_by("code").first()
     her = register(
         full_name="Nguyễn Thị Hoà",
         date_of_birth=BORN,
         phone="0912345678",
         home_province=province("15"),
+        home_commune=commune,
     )
     IdentityDocument.objects.create(person=her, kind="citizen_id", number="001199012345")
-    new = probe(date_of_birth=datetime.date(1999, 2, 4), phone="0912345679")
+    new = probe(date_of_birth=datetime.date(1999, 2, 4), phone="0912345679", home_commune=commune)
     [suggestion] = matching.suggest(new, document_number="001199012346")
     expected = explain_pair(
         matching.record_of(new, rec_id="new", document_number="001199012346"),
@@ -99,6 +102,8 @@ def test_suggestions_score_as_the_persons_themselves_would():
     assert [e["level"] for e in suggestion.evidence] == [e.level for e in expected.evidence]
     assert {e["field"]: e["level"] for e in suggestion.evidence}["phone"] == "one edit"
     assert {e["field"]: e["level"] for e in suggestion.evidence}["national_id"] == "one edit"
+    # Her home commune is read too; the new record gives no province, only the commune.
+    assert {e["field"]: e["level"] for e in suggestion.evidence}["home"] == "same commune"
     assert suggestion.person.home_province.code == "15"  # a full person, as before
 
 

@@ -20,7 +20,9 @@ MAX_REGISTRY_CANDIDATES = 20000
 THRESHOLD = 0.8
 
 
-def _record(rec_id, *, full_name, sex, date_of_birth, birth_year, province, national_id, phone):
+def _record(
+    rec_id, *, full_name, sex, date_of_birth, birth_year, province, national_id, phone, commune
+):
     from haven.people.linkage import PersonRecord
 
     return PersonRecord(
@@ -33,6 +35,7 @@ def _record(rec_id, *, full_name, sex, date_of_birth, birth_year, province, nati
         province=province or "",
         national_id=national_id or "",
         phone=phone or "",
+        commune=commune or "",
     )
 
 
@@ -40,7 +43,7 @@ def registry_candidates(user):
     """(reference, PersonRecord) for the persons whose identity `user` sees."""
     cases = (
         policy.cases_with_section(user, Section.IDENTITY)
-        .select_related("person", "person__home_province", "province")
+        .select_related("person", "person__home_province", "person__home_commune", "province")
         .order_by("-opened_at")[:MAX_REGISTRY_CANDIDATES]
     )
     cases = list(cases)
@@ -64,6 +67,7 @@ def registry_candidates(user):
                 province=province.name_vi if province else "",
                 national_id=numbers.get(person.pk, ""),
                 phone=person.phone,
+                commune=person.home_commune.name_vi if person.home_commune_id else "",
             ),
         )
 
@@ -74,12 +78,15 @@ def likely_duplicates(rows: list[dict], user) -> dict[int, list[str]]:
         from haven.people.linkage import find_duplicates
     except ImportError:  # the engine is not installed: nothing to flag
         return {}
-    from haven.places.models import Province
+    from haven.places.models import Commune, Province
 
     province_names = dict(Province.objects.values_list("code", "name_vi"))
+    codes = {values.get("home_commune") for values in rows} - {None, ""}
+    commune_names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name_vi"))
     records = []
     for index, values in enumerate(rows):
         born = values.get("date_of_birth")
+        home_commune = values.get("home_commune") or ""
         records.append(
             _record(
                 f"row:{index}",
@@ -92,6 +99,8 @@ def likely_duplicates(rows: list[dict], user) -> dict[int, list[str]]:
                 if values.get("document_kind") in ("citizen_id", "old_id")
                 else "",
                 phone=values.get("phone"),
+                # A code when the import knew the commune, else the name as written.
+                commune=commune_names.get(home_commune, home_commune),
             )
         )
     records.extend(record for _ref, record in registry_candidates(user))

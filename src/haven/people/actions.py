@@ -127,7 +127,9 @@ def dedupe_registry(progress=None, batch: int = 5000) -> int:
     `progress(fraction, message)`, if given, hears how far the search is (0 to 1) and its step.
     """
     report = progress or (lambda fraction, message: None)
-    people = Person.objects.filter(merged_into__isnull=True).select_related("home_province")
+    people = Person.objects.filter(merged_into__isnull=True).select_related(
+        "home_province", "home_commune"
+    )
     total = max(1, people.count())
     records = []
     report(0.0, _("Reading the registry"))

@@ -18,7 +18,7 @@ from haven.people import identifiers, text
 from haven.people.linkage import PersonRecord, explain_pair
 from haven.people.linkage.records import prepare
 from haven.people.models import IdentityDocument, Person
-from haven.places.models import Province
+from haven.places.models import Commune, Province
 
 # A suggestion only asks a person to look: candidates are already narrowed by exact keys,
 # and in our measurements different women with the same name score below 0.002 while the
@@ -38,7 +38,7 @@ def split_name(full_name: str) -> tuple[str, str, str]:
 
 
 def _record(
-    rec_id, full_name, sex, date_of_birth, birth_year, province, document_number, phone
+    rec_id, full_name, sex, date_of_birth, birth_year, province, document_number, phone, commune
 ) -> PersonRecord:
     surname, middle, given = split_name(full_name)
     born = date_of_birth
@@ -54,11 +54,13 @@ def _record(
         province=province or "",
         national_id=document_number,
         phone=phone,
+        commune=commune or "",
     )
 
 
 def record_of(person: Person, rec_id: str | None = None, document_number: str = "") -> PersonRecord:
     province = person.home_province.name_vi if person.home_province_id else ""
+    commune = person.home_commune.name_vi if person.home_commune_id else ""
     if not document_number and person.pk:
         documents = list(person.documents.all())
         document_number = documents[0].number if documents else ""
@@ -71,6 +73,7 @@ def record_of(person: Person, rec_id: str | None = None, document_number: str = 
         province,
         document_number,
         person.phone,
+        commune,
     )
 
 
@@ -146,15 +149,16 @@ def _lookup_sql(person: Person, document_number: str, *, phones: bool):
         )
     if not parts:
         return None
-    province_table = Province._meta.db_table
+    province_table, commune_table = Province._meta.db_table, Commune._meta.db_table
     phone_column = "p.phone" if phones else "''"
     # A person found by several parts has the same closeness in each: UNION keeps her once.
     sql = (
         f"SELECT p.id, p.full_name, p.sex, p.date_of_birth, p.birth_year, pr.name_vi, "  # noqa: S608
-        f"{phone_column} "
+        f"{phone_column}, co.name_vi "
         f"FROM ({' UNION '.join(parts)} ORDER BY 2, 1 LIMIT {MAX_CANDIDATES}) ranked "
         f"JOIN {person_table} p ON p.id = ranked.id "
         f"LEFT JOIN {province_table} pr ON pr.id = p.home_province_id "
+        f"LEFT JOIN {commune_table} co ON co.id = p.home_commune_id "
         f"ORDER BY ranked.closeness, ranked.id"
     )
     return sql, params
@@ -184,12 +188,13 @@ def candidate_records(
         for person_id, number in found.order_by("pk").values_list("person_id", "number"):
             numbers.setdefault(person_id, number)
     records = []
-    for pk, full_name, sex, born, birth_year, province, phone in rows:
+    for pk, full_name, sex, born, birth_year, province, phone, commune in rows:
         if isinstance(born, str):  # SQLite returns dates as text to a plain cursor
             born = datetime.date.fromisoformat(born)
         phone = crypto.decrypt_text(phone) if phone else ""
+        number = numbers.get(pk, "")
         records.append(
-            _record(str(pk), full_name, sex, born, birth_year, province, numbers.get(pk, ""), phone)
+            _record(str(pk), full_name, sex, born, birth_year, province, number, phone, commune)
         )
     return records
 
@@ -222,7 +227,8 @@ def suggest(person: Person, document_number: str = "", threshold: float = SUGGES
     found = found[:MAX_SUGGESTIONS]
     if not found:
         return []
-    persons = Person.objects.select_related("home_province").in_bulk([f[0] for f in found])
+    persons = Person.objects.select_related("home_province", "home_commune")
+    persons = persons.in_bulk([f[0] for f in found])
     return [
         Suggestion(persons[pk], score, evidence)
         for pk, score, evidence in found

@@ -1,20 +1,31 @@
 """``haven dedupe`` without Django: read person records from CSV, write the matched pairs."""
 
 import csv
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from haven.people.linkage.pipeline import DEFAULT_THRESHOLD, ScoredPair, find_duplicates
-from haven.people.linkage.records import LinkRecord, PersonRecord, prepare
+from haven.people.linkage.records import (
+    LinkRecord,
+    PersonRecord,
+    cycle_collection_paused,
+    prepare,
+)
 
 INPUT_COLUMNS = (
     "rec_id", "surname", "middle_name", "given_name", "sex", "birth_year", "birth_month",
     "birth_day", "province", "national_id", "phone",
 )  # fmt: skip
+# Read when present: registers exported before the column was added still load.
+OPTIONAL_COLUMNS = ("commune",)
 OUTPUT_COLUMNS = ("rec_id_a", "rec_id_b", "score")
 _NUMBER_COLUMNS = ("birth_year", "birth_month", "birth_day")
 PROGRESS_EVERY = 100_000
+# ``haven dedupe`` runs alone in its process, so it may fork (``pipeline.find_duplicates``);
+# two processes already keep this machine's two cores busy, more only share them.
+DEFAULT_PROCESSES = min(2, os.cpu_count() or 1)
 
 
 class InputError(Exception):
@@ -39,14 +50,15 @@ def read_records(
     problems: list[RowProblem],
     progress: Callable[[str], None] | None = None,
 ) -> list[LinkRecord]:
-    """Prepared records from a CSV file with at least the ``INPUT_COLUMNS`` (any order).
+    """Prepared records from a CSV file with at least the ``INPUT_COLUMNS`` (any order),
+    and the ``OPTIONAL_COLUMNS`` it has.
 
     Problems in single rows are appended to ``problems`` and never stop the run: a row
     with the wrong number of cells, no rec_id, or a rec_id seen before is skipped; a bad
     number or sex is treated as unknown. Raises ``InputError`` if the file cannot be read.
     """
     try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
+        with path.open(newline="", encoding="utf-8-sig") as f, cycle_collection_paused():
             return list(_read(csv.reader(f), path, problems, progress))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
@@ -69,7 +81,9 @@ def _read(
             f"{path}: missing column(s) {', '.join(missing)}; "
             f"the header must name {','.join(INPUT_COLUMNS)}"
         )
-    position = {name: header.index(name) for name in INPUT_COLUMNS}
+    position = {
+        name: header.index(name) for name in (*INPUT_COLUMNS, *OPTIONAL_COLUMNS) if name in header
+    }
     seen: set[str] = set()
     count = 0
     for cells in reader:
@@ -118,6 +132,7 @@ def _person(values: dict[str, str], line: int, problems: list[RowProblem]) -> Pe
         province=values["province"],
         national_id=values["national_id"],
         phone=values["phone"],
+        commune=values.get("commune", ""),
         **numbers,
     )
 
@@ -137,6 +152,7 @@ def dedupe_csv(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     progress: Callable[[str], None] | None = None,
+    processes: int = DEFAULT_PROCESSES,
 ) -> tuple[int, list[RowProblem]]:
     """Read ``input_path``, find duplicate people, write them to ``output_path``.
 
@@ -145,6 +161,6 @@ def dedupe_csv(
     """
     problems: list[RowProblem] = []
     records = read_records(input_path, problems, progress)
-    pairs, _ = find_duplicates(records, threshold=threshold, progress=progress)
+    pairs, _ = find_duplicates(records, threshold=threshold, progress=progress, processes=processes)
     write_pairs(output_path, pairs)
     return len(pairs), problems

@@ -89,6 +89,7 @@ class BirthDate:
     day: int | None
 
 
+@lru_cache(maxsize=65536)  # a register holds some tens of thousands of distinct dates
 def birth_date(year: int | None, month: int | None, day: int | None) -> BirthDate:
     """A plausible birth date from its parts: impossible parts become unknown.
 
@@ -117,6 +118,8 @@ def identity_number(value: str) -> tuple[str, str] | None:
     (``normalise_document_number``); one of all the same digit ("000000000") is a
     placeholder, not an identity.
     """
+    if not value:
+        return None
     number = normalise_document_number(value)
     if len(number) < 6 or len(set(number)) == 1:
         return None
@@ -146,6 +149,8 @@ def phone_number(value: str) -> str | None:
     11-digit mobile numbers become their 10-digit form, and numbers too short to be real
     or of one repeated digit are unusable (``None``).
     """
+    if not value:
+        return None
     number = normalise_phone(value)
     if len(set(number.lstrip("+0"))) <= 1:
         return None  # empty, or a placeholder such as 0999999999

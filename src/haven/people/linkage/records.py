@@ -1,5 +1,8 @@
 """The records linkage works on: a person as registered, and its prepared match keys."""
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from haven.people.linkage.normalise import (
@@ -10,7 +13,7 @@ from haven.people.linkage.normalise import (
     name_key,
     phone_number,
 )
-from haven.people.linkage.places import province_key
+from haven.people.linkage.places import commune_key, province_key, written_commune
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,7 @@ class PersonRecord:
     province: str = ""  # old (63) or new (34) province name, any spelling
     national_id: str = ""
     phone: str = ""
+    commune: str = ""  # home commune or ward, old or new name, any spelling
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,10 @@ class LinkRecord:
     province: str | None
     identity: tuple[str, str] | None
     phone: str | None
+    # The new communes the home commune as written may be (see ``places.commune_key``),
+    # and the name as written, to tell a typing error from another commune.
+    commune: frozenset[str] | None = None
+    commune_written: str | None = None
 
 
 def prepare(record: PersonRecord) -> LinkRecord:
@@ -55,4 +63,23 @@ def prepare(record: PersonRecord) -> LinkRecord:
         province=province_key(record.province),
         identity=identity_number(record.national_id),
         phone=phone_number(record.phone),
+        commune=commune_key(record.province, record.commune),
+        commune_written=written_commune(record.province, record.commune),
     )
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while millions of records and keys are made.
+
+    Records hold no reference cycles, but each collection walks every object made so far:
+    reading a million records spent a third of its time there. Memory freed by reference
+    counting is unaffected.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

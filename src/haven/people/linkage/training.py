@@ -16,15 +16,16 @@
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
+
+import numpy as np
 
 from haven.people.linkage.blocking import (
     BlockingKey,
     full_name_birth_key,
     identity_key,
-    key_blocks,
-    pairs_in,
+    key_pair_codes,
     phone_key,
+    sorted_unique,
 )
 from haven.people.linkage.compare import COMPARISONS, NULL, Pattern, compare
 from haven.people.linkage.model import DEFAULT_MODEL, FellegiSunter
@@ -177,11 +178,11 @@ def _session_patterns(
     max_pairs: int,
 ) -> Iterator[Pattern]:
     """Comparison vectors of up to ``max_pairs`` pairs sharing any of ``keys``."""
-    seen: set[tuple[int, int]] = set()
-    for key in keys:
-        blocks, _ = key_blocks(records, key, max_block_size)
-        seen.update(islice(pairs_in(blocks), max_pairs))
-    for i, j in islice(sorted(seen), max_pairs):
+    n = len(records)
+    found = [key_pair_codes(records, key, max_block_size)[0] for key in keys]
+    codes = sorted_unique(np.concatenate(found))
+    for code in codes[:max_pairs].tolist():
+        i, j = divmod(code, n)
         yield compare(records[i], records[j])
 
 
