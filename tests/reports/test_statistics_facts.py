@@ -28,7 +28,8 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="triggers: PostgreSQL only"),
 ]
 
-COLUMNS = [c.strip() for c in factstore.COLUMNS.split(",")]
+# Every column, the chains included (`factstore._chains`).
+COLUMNS = [c.strip() for c in f"{factstore.COLUMNS}, {factstore.CHAIN_COLUMNS}".split(",")]
 
 
 @pytest.fixture
@@ -66,6 +67,8 @@ def assert_facts_true():
 
 def test_synth_and_hand_made_records_have_their_facts(varied_registry):
     assert_facts_true()
+    chained = StatisticsFact.objects.filter(kind=factstore.KIND_SERVICE, prior_day__isnull=False)
+    assert chained.exists(), "no service follows another of the same person"
     kinds = set(StatisticsFact.objects.values_list("kind", flat=True))
     assert kinds == {
         factstore.KIND_RECEPTION,
@@ -85,6 +88,10 @@ def test_synth_and_hand_made_records_have_their_facts(varied_registry):
     assert StatisticsFact.objects.filter(kind=factstore.KIND_RECEPTION).count() == (
         Reception.objects.count()
     )
+
+
+def test_the_chain_columns_are_the_chains_in_order():
+    assert COLUMNS[-len(factstore._chains()) :] == list(factstore._chains())
 
 
 def test_every_kind_of_edit_keeps_the_facts_true(varied_registry, django_user_model):
@@ -244,4 +251,59 @@ def test_two_transactions_adding_to_one_case_leave_each_fact_once():
     case_facts = StatisticsFact.objects.filter(case_id=template.case_id, kind=3)
     delivered = Service.objects.filter(case_id=template.case_id, status="delivered")
     assert case_facts.count() == delivered.count()
+    assert_facts_true()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_transactions_adding_to_one_persons_cases_leave_her_chains_true():
+    """Each transaction chains the person's facts again under a per-person lock, so the
+    second waits for the first and sees its service; without the lock, the second would
+    chain her services without the first's."""
+    import threading
+    import time
+
+    from django.core.management import call_command
+    from django.db import connections, transaction
+
+    call_command("synth", persons=30, seed=3)
+    template = Service.objects.filter(status=Service.Status.DELIVERED).first()
+    first_case = Case.objects.get(pk=template.case_id)
+    second_case = Case.objects.get(pk=first_case.pk)
+    second_case.pk = None
+    second_case.reference = f"{first_case.reference}-2"
+    second_case.save()
+    later = datetime.date.today()
+    first_saved = threading.Event()
+    errors = []
+
+    def add_service(case_id, wait_for=None, hold=0.0):
+        try:
+            if wait_for is not None:
+                wait_for.wait(timeout=10)
+            with transaction.atomic():
+                service = Service.objects.get(pk=template.pk)
+                service.pk = None
+                service.case_id = case_id
+                service.starts_on = later
+                service.save()
+                first_saved.set()
+                time.sleep(hold)  # still uncommitted while the other transaction writes
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=add_service, args=(first_case.pk,), kwargs={"hold": 1.0}),
+        threading.Thread(
+            target=add_service, args=(second_case.pk,), kwargs={"wait_for": first_saved}
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors
+    newest = StatisticsFact.objects.filter(kind=factstore.KIND_SERVICE, day=later)
+    assert newest.count() == 2
     assert_facts_true()

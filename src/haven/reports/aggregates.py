@@ -7,14 +7,16 @@ One query per measure reads the period's facts from those the database keeps rea
 (`factstore`: canonical person, the canonical record's values, the first reception of a
 case as its origin, the row keys already labelled) and returns every cell of that
 measure's tables, its total and its trend, as (table, row, column, a, b, c) rows.
-Single-valued breakdowns count each person's first fact (`DISTINCT ON (person)`) through
-one `GROUPING SETS`; many-valued ones count distinct persons per value. Row and column
-keys are the strings the Python path produces.
+Single-valued breakdowns count each person's first fact of the period through one
+`GROUPING SETS`; many-valued ones count distinct persons per value. For the whole country
+a fact's chain (the day of the person's previous fact of its kind, of its support type...)
+says whether it is her first, so most of these counts need no sort; a province scope
+leaves some of her facts out, so there her first is found by sorting (`DISTINCT ON`,
+`count(DISTINCT person)`). Row and column keys are the strings the Python path produces.
 """
 
 import dataclasses
 import functools
-import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.db import connections, transaction
@@ -29,12 +31,6 @@ from haven.support.models import Service
 UNKNOWN = factstore.UNKNOWN
 # Queries of one report run at once, each on its own connection (`run_all`).
 PARALLEL_QUERIES = 2
-
-
-@functools.cache
-def whitespace() -> str:
-    """Every character Python's str.strip() removes, so a funding source is trimmed alike."""
-    return "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
 
 
 SINGLE = ["province", "route", "role", "age", "child", "ethnicity", "destination"]
@@ -76,29 +72,30 @@ def _fact_scope(provinces) -> str:
 
 
 def _facts_sql(kind: int, provinces) -> str:
-    """The period's facts of one kind, read from the facts kept ready (`factstore`)."""
+    """The period's facts of one kind, read from the facts kept ready (`factstore`), with
+    the local day of the person's previous fact of the kind (`before`), her next
+    decision's day and, for a service, whether it is her first of the period of its
+    support type, payer and funding source (`factstore._chains`)."""
     if kind == factstore.KIND_RECEPTION:
         when = "f.at >= %(start_at)s AND f.at < %(end_before)s"
         t, day = "f.at", "(f.at AT TIME ZONE %(tz)s)::date"
+        before = "(f.prior_at AT TIME ZONE %(tz)s)::date"
     else:
         when = "f.day >= %(start)s AND f.day <= %(end)s"
         t, day = "f.day", "f.day"
+        before = "f.prior_day"
+    firsts = ""
+    if kind == factstore.KIND_SERVICE:
+        firsts = "".join(
+            f", (f.prior_{chain}_day IS NULL OR f.prior_{chain}_day < %(start)s) AS new_{chain}"
+            for chain in ("type", "payer", "source")
+        )
     return f"""
         SELECT f.event_id AS id, {t} AS t, {day} AS day, f.person, f.re, f.province,
             {factstore.LABEL_COLUMNS}, f.forms, f.status, f.support_type, f.cost, f.paid_by,
-            f.funding_source
+            f.funding_source, {before} AS before, f.next_day{firsts}
         FROM {factstore.TABLE} f
         WHERE f.kind = {kind} AND {when} {_fact_scope(provinces)}
-    """
-
-
-def _keyed(kind: int, provinces) -> str:
-    """The period's facts of `kind` with the row key of every breakdown, as text."""
-    return f"""
-        SELECT id, t, day, person, re, province, {factstore.LABEL_COLUMNS},
-            array_remove(string_to_array(COALESCE(forms, ''), ','), '') AS forms,
-            status, support_type, cost, paid_by, funding_source
-        FROM ({_facts_sql(kind, provinces)}) source
     """
 
 
@@ -111,12 +108,23 @@ _CELLS = """
     sets=", ".join(f"(k_{key}, k_sex)" for key in SINGLE),
 )
 
+# The forms recorded (comma-separated) as rows, unnested in the select list: a lateral
+# function scan per fact cost more.
 _FORMS = f"""
     SELECT 'exploitation', form, k_sex, count(DISTINCT person), 0::bigint, 0::numeric
-    FROM facts CROSS JOIN LATERAL unnest(
-        CASE WHEN cardinality(forms) = 0 THEN ARRAY['{UNKNOWN}'] ELSE forms END
-    ) AS form
+    FROM (
+        SELECT person, k_sex, unnest(COALESCE(
+            NULLIF(array_remove(string_to_array(forms, ','), ''), '{{}}'), ARRAY['{UNKNOWN}']
+        )) AS form
+        FROM facts
+    ) recorded
     GROUP BY form, k_sex
+"""
+
+# Her first fact before the reorganisation is her first of the period, if that is before.
+_FORMER_CHAINED = """
+    SELECT 'former_province', k_former, k_sex, count(*), 0::bigint, 0::numeric
+    FROM firsts WHERE day < %(reorganisation)s GROUP BY k_former, k_sex
 """
 
 _FORMER = """
@@ -139,11 +147,17 @@ _TOTAL = """
 """
 
 
-def _trend(granularity: str) -> str:
+def _trend(granularity: str, chained: bool) -> str:
+    if chained:
+        # A person counts in a bucket at her first fact in it (and in the period).
+        persons = f"count(*) FILTER (WHERE {_first_since('GREATEST(bucket, %(start)s)')})"
+        columns = "before"
+    else:
+        persons, columns = "count(DISTINCT person)", "person"
     return f"""
-        SELECT 'trend', {_bucket_sql("bucket", granularity)}, '', count(DISTINCT person),
+        SELECT 'trend', {_bucket_sql("bucket", granularity)}, '', {persons},
             0::bigint, 0::numeric
-        FROM (SELECT person, {_bucket_start("day", granularity)} AS bucket FROM facts) days
+        FROM (SELECT {columns}, {_bucket_start("day", granularity)} AS bucket FROM facts) days
         GROUP BY bucket
     """
 
@@ -165,6 +179,13 @@ def _shares(granularity: str) -> str:
     """
 
 
+# Each person's latest decision: the one whose next decision is after the period.
+_STATUS_CHAINED = """
+    SELECT 'status', status, k_sex, count(*), 0::bigint, 0::numeric
+    FROM every_decision WHERE next_day IS NULL OR next_day > %(end)s
+    GROUP BY status, k_sex
+"""
+
 _STATUS = """
     SELECT 'status', status, k_sex, count(*), 0::bigint, 0::numeric
     FROM (
@@ -174,10 +195,14 @@ _STATUS = """
     GROUP BY status, k_sex
 """
 
-_SUPPORT = """
-    SELECT 'support_type', support_type, k_sex, count(DISTINCT person), 0::bigint, 0::numeric
-    FROM facts GROUP BY support_type, k_sex
-"""
+
+def _support(chained: bool) -> str:
+    persons = "count(*) FILTER (WHERE new_type)" if chained else "count(DISTINCT person)"
+    return f"""
+        SELECT 'support_type', support_type, k_sex, {persons}, 0::bigint, 0::numeric
+        FROM facts GROUP BY support_type, k_sex
+    """
+
 
 _COSTS = f"""
     SELECT 'cost', CASE WHEN GROUPING(paid_by_key) = 0 THEN 'paid_by'
@@ -195,6 +220,31 @@ _COSTS = f"""
     GROUP BY GROUPING SETS ((paid_by_key), (source_key), (support_type))
 """
 
+# Chained, a person counts at her first service of the period with that payer, funding
+# source or support type, so the services can be grouped by the values as recorded and
+# only the groups keyed (a funding source trimmed), summed where two keys are one.
+_COSTS_CHAINED = f"""
+    SELECT 'cost', tbl, key, sum(services)::bigint, sum(persons)::bigint, sum(total),
+        min(first)
+    FROM (
+        SELECT CASE WHEN GROUPING(paid_by) = 0 THEN 'paid_by'
+                WHEN GROUPING(funding_source) = 0 THEN 'funding_source'
+                ELSE 'support_type' END AS tbl,
+            CASE WHEN GROUPING(paid_by) = 0 THEN COALESCE(paid_by::text, '{UNKNOWN}')
+                WHEN GROUPING(funding_source) = 0 THEN
+                    COALESCE(NULLIF(btrim(funding_source, %(whitespace)s), ''), '{UNKNOWN}')
+                ELSE support_type END AS key,
+            count(*) AS services,
+            CASE WHEN GROUPING(paid_by) = 0 THEN count(*) FILTER (WHERE new_payer)
+                WHEN GROUPING(funding_source) = 0 THEN count(*) FILTER (WHERE new_source)
+                ELSE count(*) FILTER (WHERE new_type) END AS persons,
+            sum(trunc(COALESCE(cost, 0))) AS total,
+            min((t - DATE '1900-01-01')::bigint * 10000000000 + id) AS first
+        FROM facts GROUP BY GROUPING SETS ((paid_by), (funding_source), (support_type))
+    ) recorded
+    GROUP BY tbl, key
+"""
+
 
 def _params(period: Period, provinces) -> dict:
     return {
@@ -206,7 +256,7 @@ def _params(period: Period, provinces) -> dict:
         "provinces": list(provinces) if provinces is not None else None,
         "reorganisation": REORGANISATION_DATE,
         "delivered": Service.Status.DELIVERED,
-        "whitespace": whitespace(),
+        "whitespace": factstore.whitespace(),
         "victim": IdentificationStatus.VICTIM,
     }
 
@@ -221,39 +271,63 @@ def _run(using: str, sql: str, params: dict) -> list[tuple]:
         return cursor.fetchall()
 
 
+def _first_since(start: str) -> str:
+    """Whether a fact is its person's first since `start` (a date): her previous fact of
+    the kind (`before`) is earlier, or she has none."""
+    return f"(before IS NULL OR before < {start})"
+
+
+def _firsts(key: str, chained: bool) -> str:
+    """Each person's first fact of the period; for re-trafficking (`_shares`) also whether
+    any of her facts is on a case that follows an earlier one. Nationally the chains say
+    which fact is her first; a province scope leaves some of her facts out, so there the
+    period's facts are sorted by person."""
+    received = key == "received"
+    if chained:
+        any_re = ", person IN (SELECT person FROM facts WHERE re) AS any_re" if received else ""
+        return f"SELECT *{any_re} FROM facts WHERE {_first_since('%(start)s')}"
+    # Over the whole of each person's facts, ordered as DISTINCT ON orders them, so that
+    # both use one sort.
+    any_re = (
+        ", bool_or(re) OVER (PARTITION BY person ORDER BY t, id ROWS BETWEEN UNBOUNDED "
+        "PRECEDING AND UNBOUNDED FOLLOWING) AS any_re"
+        if received
+        else ""
+    )
+    return f"SELECT DISTINCT ON (person) *{any_re} FROM facts ORDER BY person, t, id"
+
+
 def measure(
     key: str, period: Period, provinces, granularity: str, using: str = "default"
 ) -> Counts:
     """The cells, total and trend of one measure ("received", "identified", "supported")."""
-    parts = [_CELLS, _FORMS, _TOTAL, _trend(granularity)]
+    chained = provinces is None
+    parts = [_CELLS, _FORMS, _TOTAL, _trend(granularity, chained)]
     if period.end < REORGANISATION_DATE:
         parts.append(_FORMER_FROM_FIRSTS)
     elif period.before_reorganisation:
-        parts.append(_FORMER)
+        parts.append(_FORMER_CHAINED if chained else _FORMER)
     if key == "received":
-        ctes = f"facts AS MATERIALIZED ({_keyed(factstore.KIND_RECEPTION, provinces)})"
+        ctes = f"facts AS MATERIALIZED ({_facts_sql(factstore.KIND_RECEPTION, provinces)})"
         parts.append(_shares(granularity))
     elif key == "identified":
         ctes = (
             "every_decision AS MATERIALIZED "
-            f"({_keyed(factstore.KIND_DECISION, provinces)}), "
+            f"({_facts_sql(factstore.KIND_DECISION, provinces)}), "
             "facts AS MATERIALIZED (SELECT * FROM every_decision WHERE status = %(victim)s)"
         )
-        parts.append(_STATUS)
+        parts.append(_STATUS_CHAINED if chained else _STATUS)
     else:
-        ctes = f"facts AS MATERIALIZED ({_keyed(factstore.KIND_SERVICE, provinces)})"
-        parts.append(_SUPPORT)
-    any_re = ", bool_or(re) OVER (PARTITION BY person) AS any_re" if key == "received" else ""
+        ctes = f"facts AS MATERIALIZED ({_facts_sql(factstore.KIND_SERVICE, provinces)})"
+        parts.append(_support(chained))
     # The seventh column orders the cost rows as the services came (see cost_tables).
     selects = [f"(SELECT *, NULL::bigint FROM ({part}) cells)" for part in parts]
     if key == "supported":
-        selects.append(f"({_COSTS})")
+        selects.append(f"({_COSTS_CHAINED if chained else _COSTS})")
+    # Chained, each part reads the firsts straight from the facts: cheaper than a copy.
+    kept = "NOT MATERIALIZED" if chained else "MATERIALIZED"
     sql = (
-        f"WITH {ctes}, "
-        # Each person's first fact; for re-trafficking (`_shares`) also whether any of her
-        # facts is on a case that follows an earlier one, from the same sort.
-        f"firsts AS MATERIALIZED (SELECT DISTINCT ON (person) *{any_re} "
-        "FROM facts ORDER BY person, t, id) "
+        f"WITH {ctes}, firsts AS {kept} ({_firsts(key, chained)}) "
         + " UNION ALL ".join(selects)
         + " ORDER BY 7 NULLS FIRST"
     )
@@ -330,26 +404,39 @@ def visits_on_time(period: Period, provinces, granularity: str, using: str) -> d
 
 def referrals(period: Period, provinces, granularity: str, using: str) -> tuple:
     """(days from sending to acceptance, accepted of those answered), by the local day a
-    referral was sent, as indicators.referral_indicators counts them."""
+    referral was sent, as indicators.referral_indicators counts them: both from one pass
+    over the period's referrals, each as `grouped` gives it."""
     sent = "(f.at AT TIME ZONE %(tz)s)::date"
-    source = f"""
-        FROM {factstore.TABLE} f
-        WHERE f.kind = {factstore.KIND_REFERRAL}
-            AND f.at >= %(start_at)s AND f.at < %(end_before)s {_fact_scope(provinces)}
+    is_accepted = "f.status IN ('accepted', 'completed')"
+    sql = f"""
+        SELECT CASE WHEN GROUPING(province) = 0 THEN 'province'
+                WHEN GROUPING(bucket) = 0 THEN 'time' ELSE 'overall' END,
+            COALESCE(province::text, {_bucket_sql("bucket", granularity)}, ''),
+            count(waited), percentile_cont(0.5) WITHIN GROUP (ORDER BY waited),
+            count(*) FILTER (WHERE answered), count(*) FILTER (WHERE answered AND accepted)
+        FROM (
+            SELECT f.province, {_bucket_start(sent, granularity)} AS bucket,
+                {is_accepted} AS accepted,
+                f.status IN ('accepted', 'completed', 'declined') AS answered,
+                CASE WHEN {is_accepted} THEN (f.until AT TIME ZONE %(tz)s)::date - {sent} END
+                    AS waited
+            FROM {factstore.TABLE} f
+            WHERE f.kind = {factstore.KIND_REFERRAL}
+                AND f.at >= %(start_at)s AND f.at < %(end_before)s {_fact_scope(provinces)}
+        ) s
+        GROUP BY GROUPING SETS ((), (province), (bucket))
     """
-    accepted = "f.status IN ('accepted', 'completed')"
-    days = f"""
-        SELECT f.province, {sent} AS day, (f.until AT TIME ZONE %(tz)s)::date - {sent} AS value
-        {source} AND {accepted} AND f.until IS NOT NULL
-    """
-    answers = f"""
-        SELECT f.province, {sent} AS day, {accepted} AS value
-        {source} AND f.status IN ('accepted', 'completed', 'declined')
-    """
-    return (
-        grouped(days, "days", period, provinces, granularity, using),
-        grouped(answers, "share", period, provinces, granularity, using),
-    )
+    days: dict = {"overall": {}, "province": {}, "time": {}}
+    answers: dict = {"overall": {}, "province": {}, "time": {}}
+    for group, key, waited, median, answered, accepted in _run(
+        using, sql, _params(period, provinces)
+    ):
+        # As counted apart: a province or bucket only where it has referrals of the kind.
+        if waited or group == "overall":
+            days[group][key] = (waited, median)
+        if answered or group == "overall":
+            answers[group][key] = (answered, accepted)
+    return days, answers
 
 
 MEASURES = ("received", "identified", "supported")

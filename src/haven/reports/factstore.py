@@ -16,8 +16,18 @@ per-case advisory lock so that two transactions editing one case cannot both ins
 SQLite counts in Python from the case tables (`facts`), so it has no triggers and the
 table stays empty there.
 
-Changing `FACTS` or the triggers needs a reports migration that calls `install` again.
+Each fact also names when the person's previous fact of its kind came (`CHAIN_COLUMNS`,
+see `_chains`), so that a national report finds each person's first fact of a period, or
+of a month, without sorting the period's facts: when a case's facts change, those of every
+person they belong to (before and after) are chained again, under a per-person advisory
+lock.
+
+Changing `FACTS`, `_chains` or the triggers needs a reports migration that calls `install`
+again.
 """
+
+import functools
+import sys
 
 from django.db import connections
 
@@ -25,6 +35,7 @@ TABLE = "reports_statisticsfact"
 KIND_RECEPTION, KIND_DECISION, KIND_SERVICE = 1, 2, 3
 KIND_VISIT, KIND_REFERRAL = 4, 5  # for the review indicators
 LOCK_CLASS = 7312  # advisory lock namespace for a case's facts
+PERSON_LOCK_CLASS = 7313  # and for a person's chains
 
 # Per case: its person's canonical values and its origin (the first reception).
 _CASES = """
@@ -191,19 +202,102 @@ FACTS = f"WITH k AS MATERIALIZED ({_CASES}) " + " UNION ALL ".join(
 )
 
 
-def _refresh_sql() -> str:
+@functools.cache
+def whitespace() -> str:
+    """Every character Python's str.strip() removes, so a funding source is trimmed alike."""
+    return "".join(chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace())
+
+
+def _source_key() -> str:
+    """A service's funding source as the report keys it (aggregates._costs)."""
+    characters = " || ".join(f"chr({ord(c)})" for c in whitespace())
+    return f"COALESCE(NULLIF(btrim(funding_source, {characters}), ''), '{UNKNOWN}')"
+
+
+_ORDER = "ORDER BY at, day, event_id"  # the order reports take a person's facts in
+
+
+def _chains() -> dict[str, tuple[str, str, str, set[int]]]:
+    """column: (value, its type, window, the kinds that keep it). prior_at and prior_day:
+    the person's previous fact of the kind (for a decision, her previous decision of the
+    same status, as only those recognising her as a victim are counted); next_day: her next
+    decision, whatever it said; the prior_*_day of a service: her previous service of the
+    same support type, payer or funding source. Chained by person alone, not also by sex:
+    a fact's sex is her canonical record's, so all her facts have the same."""
+    return {
+        "prior_at": ("lag(at)", "timestamptz", "kind, person", {KIND_RECEPTION}),
+        "prior_day": ("lag(day)", "date", "kind, person, status", {KIND_DECISION, KIND_SERVICE}),
+        "next_day": ("lead(day)", "date", "kind, person", {KIND_DECISION}),
+        "prior_type_day": ("lag(day)", "date", "kind, person, support_type", {KIND_SERVICE}),
+        "prior_payer_day": ("lag(day)", "date", "kind, person, paid_by", {KIND_SERVICE}),
+        "prior_source_day": ("lag(day)", "date", f"kind, person, {_source_key()}", {KIND_SERVICE}),
+    }
+
+
+CHAIN_COLUMNS = "prior_at, prior_day, next_day, prior_type_day, prior_payer_day, prior_source_day"
+CHAINED_KINDS = (KIND_RECEPTION, KIND_DECISION, KIND_SERVICE)
+
+
+def _chain_values(kind: int | None = None) -> str:
+    """The chain columns of facts of `kind` (None: of any kind, each as its kind keeps it),
+    in CHAIN_COLUMNS order, from the facts' columns."""
+    values = []
+    for value, value_type, partition, kinds in _chains().values():
+        over = f"{value} OVER (PARTITION BY {partition} {_ORDER})"
+        if kind is None:
+            kept = ", ".join(str(k) for k in sorted(kinds))
+            values.append(f"CASE WHEN kind IN ({kept}) THEN {over} END")
+        else:
+            values.append(over if kind in kinds else f"NULL::{value_type}")
+    return ", ".join(values)
+
+
+def _prefixed(prefix: str, columns: str) -> str:
+    return ", ".join(prefix + column.strip() for column in columns.split(","))
+
+
+def _chain_sql() -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION haven_statistics_chain(persons bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF persons IS NULL OR cardinality(persons) = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock({PERSON_LOCK_CLASS}, (p % 2147483647)::integer)
+        FROM (SELECT DISTINCT unnest(persons) AS p) locked ORDER BY p;
+    UPDATE {TABLE} f SET ({CHAIN_COLUMNS}) = ({_prefixed("c.", CHAIN_COLUMNS)})
+    FROM (
+        SELECT id, {_chain_values()} FROM {TABLE}
+        WHERE person = ANY(persons) AND kind IN ({", ".join(map(str, CHAINED_KINDS))})
+    ) c ({"id, " + CHAIN_COLUMNS})
+    WHERE f.id = c.id AND ({_prefixed("f.", CHAIN_COLUMNS)})
+        IS DISTINCT FROM ({_prefixed("c.", CHAIN_COLUMNS)});
+END $$;
+"""
+
+
+def _refresh_sql(chained: bool) -> str:
+    # The persons whose facts change, before and after: their chains are made again.
+    persons = f"ARRAY(SELECT DISTINCT person FROM {TABLE} WHERE case_id = ANY(ids))"
+    before = f"persons := {persons};" if chained else ""
+    after = f"PERFORM haven_statistics_chain(persons || {persons});" if chained else ""
     return f"""
 CREATE OR REPLACE FUNCTION haven_statistics_refresh(ids bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    persons bigint[];
 BEGIN
     IF ids IS NULL OR cardinality(ids) = 0 THEN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock({LOCK_CLASS}, (id % 2147483647)::integer)
         FROM unnest(ids) AS id ORDER BY id;
+    {before}
     DELETE FROM {TABLE} WHERE case_id = ANY(ids);
     INSERT INTO {TABLE} ({COLUMNS})
     {_labelled(FACTS.format(condition="c.id = ANY(ids)"))};
+    {after}
 END $$;
 """
 
@@ -302,12 +396,29 @@ def _triggers() -> list[tuple[str, str, str]]:
 TRIGGER_TABLES = sorted({table for table, _event, _cases in _triggers()})
 
 
-def install(cursor) -> None:
-    """Create the refresh function and the triggers, and compute every fact."""
-    cursor.execute(_refresh_sql())
+def chained(cursor) -> bool:
+    """Whether the facts table has the chain columns yet: migration 0007 installs the
+    triggers before 0009 adds them, and reversing 0010 puts back the unchained ones."""
+    cursor.execute(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'prior_at' "
+        "AND NOT attisdropped",
+        [TABLE],
+    )
+    return cursor.fetchone() is not None
+
+
+def install(cursor, *, with_chains: bool | None = None) -> None:
+    """Create the refresh function and the triggers, and compute every fact (chained if
+    the table has the chain columns, or as `with_chains` says)."""
+    with_chains = chained(cursor) if with_chains is None else with_chains
+    if with_chains:
+        cursor.execute(_chain_sql())
+    cursor.execute(_refresh_sql(with_chains))
+    if not with_chains:
+        cursor.execute("DROP FUNCTION IF EXISTS haven_statistics_chain(bigint[])")
     for table, event, cases in _triggers():
         cursor.execute(_trigger(table, event, cases))
-    rebuild(cursor)
+    rebuild(cursor, with_chains=with_chains)
 
 
 def uninstall(cursor) -> None:
@@ -316,14 +427,16 @@ def uninstall(cursor) -> None:
         cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
     cursor.execute("DROP FUNCTION IF EXISTS haven_statistics_refresh(bigint[])")
+    cursor.execute("DROP FUNCTION IF EXISTS haven_statistics_chain(bigint[])")
 
 
-def rebuild(cursor) -> None:
+def rebuild(cursor, *, with_chains: bool | None = None) -> None:
     """Compute every fact again (after a bulk load, or to repair), as a bulk load would:
     each case's values once into a temporary table, then each kind of fact in date order
     (the order reports read them in, so a quarter's facts lie on adjacent pages; facts
-    written later are appended, mostly recent, so the order largely holds), and the
-    indexes built afterwards."""
+    written later are appended, mostly recent, so the order largely holds), chained as
+    they are written, and the indexes built afterwards."""
+    with_chains = chained(cursor) if with_chains is None else with_chains
     cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
     cursor.execute(
         "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
@@ -340,11 +453,17 @@ def rebuild(cursor) -> None:
         + _CASES.format(condition="TRUE")
     )
     cursor.execute("ANALYZE haven_fact_cases")
-    for order, branch in _BRANCHES:
-        cursor.execute(
-            f"INSERT INTO {TABLE} ({COLUMNS}) "
-            f"{_labelled(branch.format(cases='haven_fact_cases'))} ORDER BY {order}"
-        )
+    cursor.execute("SET LOCAL work_mem = '256MB'")  # the chains' sorts
+    # _BRANCHES come in kind order.
+    for kind, (order, branch) in enumerate(_BRANCHES, start=KIND_RECEPTION):
+        facts = _labelled(branch.format(cases="haven_fact_cases"))
+        if with_chains:
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({COLUMNS}, {CHAIN_COLUMNS}) "
+                f"SELECT facts.*, {_chain_values(kind)} FROM ({facts}) facts ORDER BY {order}"
+            )
+        else:
+            cursor.execute(f"INSERT INTO {TABLE} ({COLUMNS}) {facts} ORDER BY {order}")
     cursor.execute("DROP TABLE haven_fact_cases")
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
     for _name, definition in indexes:

@@ -117,6 +117,14 @@ class StatisticsFact(models.Model):
     first_of_case = models.BooleanField()
     flag = models.BooleanField(null=True)  # a visit made on time
     until = models.DateTimeField(null=True)  # a referral answered
+    # The person's previous (or next) fact of the kind, kept for the national counts
+    # (`factstore._chains` says which fact each names).
+    prior_at = models.DateTimeField(null=True)
+    prior_day = models.DateField(null=True)
+    next_day = models.DateField(null=True)
+    prior_type_day = models.DateField(null=True)
+    prior_payer_day = models.DateField(null=True)
+    prior_source_day = models.DateField(null=True)
     # The row keys of the single-valued breakdowns, as the report shows them.
     k_province = models.TextField()
     k_former = models.TextField()
@@ -133,6 +141,8 @@ class StatisticsFact(models.Model):
             models.Index(fields=["case_id"], name="haven_fact_case"),
             models.Index(fields=["kind", "at"], name="haven_fact_at"),
             models.Index(fields=["kind", "day"], name="haven_fact_day"),
+            # A person's facts, chained again when one of them changes.
+            models.Index(fields=["person"], name="haven_fact_person"),
         ]
 
     def __str__(self) -> str:
