@@ -209,70 +209,15 @@ def test_refresh_statistics_computes_the_same_facts_and_is_audited(varied_regist
     assert AuditEvent.objects.filter(action="statistics.refresh").exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_transactions_adding_to_one_case_leave_each_fact_once():
-    """The second transaction's refresh waits for the first's (the per-case advisory lock);
-    without it, it would not see the first's new facts to delete and would add them again."""
+def _save_two_services_at_once(template: Service, case_ids: list, starts_on=None) -> list:
+    """Two copies of `template` (on the given cases) saved by two transactions at once: the
+    second saves while the first, already saved, still holds its transaction open. Returns
+    the errors either met."""
     import threading
     import time
 
-    from django.core.management import call_command
     from django.db import connections, transaction
 
-    call_command("synth", persons=30, seed=3)
-    template = Service.objects.filter(status=Service.Status.DELIVERED).first()
-    first_saved = threading.Event()
-    errors = []
-
-    def add_service(wait_for=None, hold=0.0):
-        try:
-            if wait_for is not None:
-                wait_for.wait(timeout=10)
-            with transaction.atomic():
-                service = Service.objects.get(pk=template.pk)
-                service.pk = None
-                service.save()
-                first_saved.set()
-                time.sleep(hold)  # still uncommitted while the other transaction writes
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=add_service, kwargs={"hold": 1.0}),
-        threading.Thread(target=add_service, kwargs={"wait_for": first_saved}),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors
-    case_facts = StatisticsFact.objects.filter(case_id=template.case_id, kind=3)
-    delivered = Service.objects.filter(case_id=template.case_id, status="delivered")
-    assert case_facts.count() == delivered.count()
-    assert_facts_true()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_transactions_adding_to_one_persons_cases_leave_her_chains_true():
-    """Each transaction chains the person's facts again under a per-person lock, so the
-    second waits for the first and sees its service; without the lock, the second would
-    chain her services without the first's."""
-    import threading
-    import time
-
-    from django.core.management import call_command
-    from django.db import connections, transaction
-
-    call_command("synth", persons=30, seed=3)
-    template = Service.objects.filter(status=Service.Status.DELIVERED).first()
-    first_case = Case.objects.get(pk=template.case_id)
-    second_case = Case.objects.get(pk=first_case.pk)
-    second_case.pk = None
-    second_case.reference = f"{first_case.reference}-2"
-    second_case.save()
-    later = datetime.date.today()
     first_saved = threading.Event()
     errors = []
 
@@ -284,26 +229,57 @@ def test_two_transactions_adding_to_one_persons_cases_leave_her_chains_true():
                 service = Service.objects.get(pk=template.pk)
                 service.pk = None
                 service.case_id = case_id
-                service.starts_on = later
+                service.starts_on = starts_on or service.starts_on
                 service.save()
                 first_saved.set()
                 time.sleep(hold)  # still uncommitted while the other transaction writes
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:  # noqa: BLE001 - returned to the test
             errors.append(error)
         finally:
             connections.close_all()
 
     threads = [
-        threading.Thread(target=add_service, args=(first_case.pk,), kwargs={"hold": 1.0}),
-        threading.Thread(
-            target=add_service, args=(second_case.pk,), kwargs={"wait_for": first_saved}
-        ),
+        threading.Thread(target=add_service, args=(case_ids[0],), kwargs={"hold": 1.0}),
+        threading.Thread(target=add_service, args=(case_ids[1],), kwargs={"wait_for": first_saved}),
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
-    assert not errors
+    return errors
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_transactions_adding_to_one_case_leave_each_fact_once():
+    """The second transaction's refresh waits for the first's (the per-case advisory lock);
+    without it, it would not see the first's new facts to delete and would add them again."""
+    from django.core.management import call_command
+
+    call_command("synth", persons=30, seed=3)
+    template = Service.objects.filter(status=Service.Status.DELIVERED).first()
+    assert not _save_two_services_at_once(template, [template.case_id, template.case_id])
+    case_facts = StatisticsFact.objects.filter(case_id=template.case_id, kind=3)
+    delivered = Service.objects.filter(case_id=template.case_id, status="delivered")
+    assert case_facts.count() == delivered.count()
+    assert_facts_true()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_transactions_adding_to_one_persons_cases_leave_her_chains_true():
+    """Each transaction chains the person's facts again under a per-person lock, so the
+    second waits for the first and sees its service; without the lock, the second would
+    chain her services without the first's."""
+    from django.core.management import call_command
+
+    call_command("synth", persons=30, seed=3)
+    template = Service.objects.filter(status=Service.Status.DELIVERED).first()
+    first_case = Case.objects.get(pk=template.case_id)
+    second_case = Case.objects.get(pk=first_case.pk)
+    second_case.pk = None
+    second_case.reference = f"{first_case.reference}-2"
+    second_case.save()
+    later = datetime.date.today()
+    assert not _save_two_services_at_once(template, [first_case.pk, second_case.pk], later)
     newest = StatisticsFact.objects.filter(kind=factstore.KIND_SERVICE, day=later)
     assert newest.count() == 2
     assert_facts_true()
