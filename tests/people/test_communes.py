@@ -38,6 +38,12 @@ def test_a_commune_merged_from_an_old_province_is_found_under_the_new_one():
     assert all(c.startswith("Tuyên Quang|") for c in commune_key("Hà Giang", "Xã Tân Thành"))
 
 
+def test_a_name_that_begins_like_a_unit_word_is_found_without_its_unit():
+    # Xá Lượng (Nghệ An) became part of Tương Dương; "Xá" is also how "Xã" is typed loosely.
+    assert commune_key("Nghệ An", "Xá Lượng") == commune_key("Nghệ An", "Xã Xá Lượng")
+    assert commune_key("Nghệ An", "Xa Luong") == commune_key("Nghệ An", "Xã Tương Dương")
+
+
 def test_a_name_shared_by_several_old_communes_keeps_every_possibility():
     # Before districts were abolished, one province could have several communes "Hồng Hà".
     shared = commune_key("Hà Nội", "Hồng Hà")

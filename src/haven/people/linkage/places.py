@@ -98,6 +98,10 @@ def _commune_name(tokens: list[str]) -> str:
         if tuple(tokens[: len(words)]) == words:
             tokens = tokens[len(words) :]
             break
+    return _compact_name(tokens)
+
+
+def _compact_name(tokens: list[str]) -> str:
     return "".join(tokens).replace("y", "i")
 
 
@@ -166,10 +170,14 @@ def commune_key(province: str, commune: str) -> frozenset[str] | None:
     if written is None:
         return None
     place, _, name = written.partition("|")
+    # A name that begins like a unit word ("Xá Lượng", "Phương Liên") written without its
+    # unit: looked up both as written and with that word taken for the unit.
+    names = {name, _compact_name(fold_tokens(commune))}
     by_place, by_name = _commune_table()
-    if place:
-        return by_place.get((place, name)) or frozenset({written})
-    return by_name.get(name) or frozenset({written})
+    found = frozenset().union(
+        *(by_place.get((place, n), ()) if place else by_name.get(n, ()) for n in names)
+    )
+    return found or frozenset({written})
 
 
 @lru_cache(maxsize=65536)
