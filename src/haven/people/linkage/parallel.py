@@ -15,12 +15,13 @@ T = TypeVar("T")
 
 
 class Background(Generic[T]):
-    """``function()`` started in a forked process; ``result()`` waits for its value."""
+    """``function()`` started in a forked process; ``result()`` waits for its value. With
+    ``fork=False`` it runs here, when ``result()`` is asked for."""
 
-    def __init__(self, function: Callable[[], T]):
+    def __init__(self, function: Callable[[], T], *, fork: bool = True):
         self._function = function
         self._process = self._receiver = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not fork or "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
         self._receiver, sender = context.Pipe(duplex=False)

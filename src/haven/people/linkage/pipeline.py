@@ -67,16 +67,6 @@ def _prepared(record: PersonRecord | LinkRecord) -> LinkRecord:
     return record if isinstance(record, LinkRecord) else prepare(record)
 
 
-class _Now:
-    """``Background``'s interface, run in this process at once."""
-
-    def __init__(self, function):
-        self._value = function()
-
-    def result(self):
-        return self._value
-
-
 def _pair_weights(
     model: FellegiSunter,
     frequencies: TermFrequencies | None,
@@ -195,10 +185,11 @@ def find_duplicates(
         parallel = processes > 1
         if fit:
             # Training and blocking only read the records: with two processes they overlap.
-            if parallel:
-                training = Background(lambda: _trained(prepared, max_block_size, None))
-            else:
-                training = _Now(lambda: _trained(prepared, max_block_size, say))
+            # In one process it runs when its result is needed, telling its progress live.
+            training = Background(
+                lambda: _trained(prepared, max_block_size, None if parallel else say),
+                fork=parallel,
+            )
         else:
             say(f"fewer than {MIN_RECORDS_TO_FIT:,} records: scoring with the default model")
 
