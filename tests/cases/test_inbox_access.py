@@ -93,6 +93,34 @@ def test_the_inbox_page_counts_what_it_shows(personas, login):
     assert unshared.reference not in response.content.decode()
 
 
+def test_the_inbox_counts_up_to_its_cap_and_says_more(personas, login, monkeypatch):
+    from haven.cases import journey_views
+
+    case = make_case(personas.social_worker, personas.centre_laocai)
+    Task.objects.filter(case=case).delete()  # what opening the case put in the inbox
+    centre = personas.centre_laocai
+    client = login(personas.social_worker)
+    monkeypatch.setattr(journey_views, "INBOX_COUNT_CAP", 3)
+    for days in (-3, -2, 1):
+        tasks.open_task(case, Task.Kind.FOLLOW_UP_VISIT, centre, _due(days))
+    response = client.get("/inbox/")
+    # Three open (two overdue): at the cap, counted exactly.
+    assert (response.context["open_count"], response.context["overdue_count"]) == (3, 2)
+    assert not response.context["open_capped"]
+    for days in (-1, 2):
+        tasks.open_task(case, Task.Kind.FOLLOW_UP_VISIT, centre, _due(days))
+    response = client.get("/inbox/")
+    # Five open, three overdue: the overdue ones come first in due order, so their count
+    # is exact; the open count stops at the cap.
+    assert (response.context["open_count"], response.context["overdue_count"]) == (3, 3)
+    assert response.context["open_capped"] and not response.context["overdue_capped"]
+    page = response.content.decode()
+    assert "Hơn 3 việc đến hạn" in page or "More than 3 items due" in page
+    tasks.open_task(case, Task.Kind.FOLLOW_UP_VISIT, centre, _due(-4))
+    response = client.get("/inbox/")
+    assert response.context["overdue_capped"]
+
+
 def test_the_list_and_inbox_indexes_are_declared_and_built():
     assert "cases_case_owner_opened" in {i.name for i in Case._meta.indexes}
     assert "cases_task_open_inbox" in {i.name for i in Task._meta.indexes}
