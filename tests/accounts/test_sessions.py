@@ -20,7 +20,7 @@ def test_an_idle_session_is_signed_out_after_the_idle_time(personas, login, sett
     with time_machine.travel(timezone.now(), tick=False) as clock:
         client = login(personas.border_guard)
         assert client.get("/").status_code == 200
-        # Activity restarts the clock (SESSION_SAVE_EVERY_REQUEST): two spans of 2/3 of the
+        # Activity restarts the clock (IdleSessionMiddleware): two spans of 2/3 of the
         # idle time each add up to more than it, yet the user is still signed in.
         for _ in range(2):
             clock.shift(datetime.timedelta(seconds=idle * 2 // 3))
@@ -31,10 +31,37 @@ def test_an_idle_session_is_signed_out_after_the_idle_time(personas, login, sett
     assert response["Location"].startswith("/accounts/login/")
 
 
+def test_a_session_is_saved_once_a_refresh_interval_not_on_every_request(personas, login, settings):
+    from django.contrib.sessions.models import Session
+
+    idle, refresh = settings.SESSION_COOKIE_AGE, settings.HAVEN_SESSION_REFRESH_SECONDS
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = login(personas.border_guard)
+        assert client.get("/").status_code == 200
+        key = client.session.session_key
+        expires = Session.objects.get(pk=key).expire_date
+        # Within the interval: nothing written, the expiry stays where it was.
+        clock.shift(datetime.timedelta(seconds=refresh // 2))
+        assert client.get("/").status_code == 200
+        assert Session.objects.get(pk=key).expire_date == expires
+        # That request did not move it, yet the session lasts until the idle time less the
+        # interval after it.
+        clock.shift(datetime.timedelta(seconds=idle - refresh))
+        assert client.get("/").status_code == 200
+        # That one came after the interval: saved, its expiry idle time from now.
+        assert Session.objects.get(pk=key).expire_date == timezone.now() + datetime.timedelta(
+            seconds=idle
+        )
+        clock.shift(datetime.timedelta(seconds=idle + 1))
+        response = client.get("/")
+    assert response.status_code == 302
+
+
 def test_the_idle_time_comes_from_the_environment(monkeypatch, tmp_path):
     production = load_settings(monkeypatch, tmp_path)
     assert production.SESSION_COOKIE_AGE == 30 * 60
-    assert production.SESSION_SAVE_EVERY_REQUEST is True
+    assert "haven.accounts.sessions.IdleSessionMiddleware" in production.MIDDLEWARE
+    assert production.HAVEN_SESSION_REFRESH_SECONDS == 60
     tuned = load_settings(monkeypatch, tmp_path, HAVEN_SESSION_IDLE_SECONDS="600")
     assert tuned.SESSION_COOKIE_AGE == 600
 

@@ -31,6 +31,8 @@ from haven.support.models import Service
 UNKNOWN = factstore.UNKNOWN
 # Queries of one report run at once, each on its own connection (`run_all`).
 PARALLEL_QUERIES = 2
+# Worker processes each of those queries may use (pages use none: haven.settings).
+REPORT_PARALLEL_WORKERS = 2
 
 
 SINGLE = ["province", "route", "role", "age", "child", "ethnicity", "destination"]
@@ -267,6 +269,7 @@ def _run(using: str, sql: str, params: dict) -> list[tuple]:
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(f"SET LOCAL max_parallel_workers_per_gather = {REPORT_PARALLEL_WORKERS}")
         cursor.execute(sql, params)
         return cursor.fetchall()
 
