@@ -22,3 +22,7 @@ LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # noqa: F405
 # The dashboard's count cache would carry counts from one test into the next; the tests
 # that are about it turn it on themselves.
 HAVEN_REPORT_CACHE_SECONDS = 0
+
+# The session is saved on every request, so that two requests of a query-count test run
+# the same queries; the test of the refresh interval sets its own.
+HAVEN_SESSION_REFRESH_SECONDS = 0
