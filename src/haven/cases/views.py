@@ -122,8 +122,11 @@ def case_detail(request, reference):
         consent_form, share_form = ConsentForm(), ShareForm(case=case)
         # Both forms list the active organisations: read them once, and write the options
         # without a template per option (the forms' querysets still check what is posted).
-        organisations = choices.organisation_options(consent_form.fields["recipient_organisation"])
-        choices.show_options(consent_form.fields["recipient_organisation"], organisations)
+        recipient = consent_form.fields["recipient_organisation"]
+        organisations = choices.options(
+            "organisations-active-recipients", lambda: choices.organisation_options(recipient)
+        )
+        choices.show_options(recipient, organisations)
         choices.show_options(share_form.fields["recipient"], organisations, exclude=[case.owner_id])
         choices.fast_selects(consent_form, share_form)
         context.update(
