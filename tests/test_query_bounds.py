@@ -453,6 +453,8 @@ def test_query_count_does_not_grow_with_the_rows_listed(world, login, client, na
     queries_for(client, world, case, headers)  # warm-up: per-process caches
     few_queries, few_rows = queries_for(client, world, case, headers)
     grow(world, case, MORE)
+    # Again: growing may save organisations, which empties the kept option lists.
+    queries_for(client, world, case, headers)
     many_queries, many_rows = queries_for(client, world, case, headers)
 
     assert many_rows >= few_rows + MORE * case.per_grow, (
