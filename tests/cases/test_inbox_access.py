@@ -122,6 +122,41 @@ def test_the_inbox_counts_up_to_its_cap_and_says_more(personas, login, monkeypat
     assert response.context["overdue_capped"]
 
 
+def test_the_inbox_pages_through_its_tasks_in_due_order(personas, login, monkeypatch):
+    from haven.cases import journey_views
+
+    case = make_case(personas.social_worker, personas.centre_laocai)
+    Task.objects.filter(case=case).delete()  # what opening the case put in the inbox
+    centre = personas.centre_laocai
+    monkeypatch.setattr(journey_views, "INBOX_PAGE_SIZE", 2)
+    made = [
+        tasks.open_task(case, Task.Kind.FOLLOW_UP_VISIT, centre, _due(days))
+        for days in (3, -2, 1, -1, 2)
+    ]
+    in_due_order = [t.pk for t in sorted(made, key=lambda t: t.due_at)]
+    client = login(personas.social_worker)
+
+    def shown(page):
+        response = client.get("/inbox/", {"page": page})
+        assert response.status_code == 200
+        return response, [t.pk for t in response.context["tasks"]]
+
+    first, ids = shown(1)
+    assert ids == in_due_order[:2]
+    assert (first.context["pages"], first.context["open_count"]) == (3, 5)
+    assert "Page 1 of 3" in first.content.decode()
+    assert shown(2)[1] == in_due_order[2:4]
+    last, ids = shown(3)
+    assert ids == in_due_order[4:]
+    assert [t.overdue for t in last.context["tasks"]] == [False]
+    # Pages that do not exist answer with one that does, as case search does.
+    assert shown(99)[1] == in_due_order[4:]
+    assert shown("x")[1] == in_due_order[:2]
+    assert shown(-1)[1] == in_due_order[:2]
+    # Every row says what it is and when it is due.
+    assert [t.kind_label for t in first.context["tasks"]] == ["follow-up visit"] * 2
+
+
 def test_the_list_and_inbox_indexes_are_declared_and_built():
     assert "cases_case_owner_opened" in {i.name for i in Case._meta.indexes}
     assert "cases_task_open_inbox" in {i.name for i in Task._meta.indexes}

@@ -174,9 +174,20 @@ step_assign = case_action(
 return_wish = case_action(ReturnWishForm, _wish, TAB, gettext_lazy("Her wish is recorded."))
 
 
-INBOX_ROWS = 200
+# Tasks shown a page: a worker acts on the first few; paging reaches the rest.
+INBOX_PAGE_SIZE = 50
 # The most tasks the inbox counts: beyond it the page says "more than" this many.
 INBOX_COUNT_CAP = 1000
+
+
+def _page_number(raw, pages: int) -> int:
+    """The page asked for, as a page that exists: the first for anything not a number, the
+    last for a number beyond it (as Django's Paginator.get_page answers)."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), max(pages, 1))
 
 
 @login_required
@@ -191,6 +202,10 @@ def inbox(request):
     counts = open_tasks[: INBOX_COUNT_CAP + 1].aggregate(
         open=Count("id"), overdue=Count("id", filter=tasks.overdue_condition(now))
     )
+    counted = min(counts["open"], INBOX_COUNT_CAP)
+    pages = -(-counted // INBOX_PAGE_SIZE)
+    number = _page_number(request.GET.get("page"), pages)
+    first = (number - 1) * INBOX_PAGE_SIZE
     rows = list(
         open_tasks.only(
             "kind",
@@ -200,10 +215,12 @@ def inbox(request):
             "case__reference",
             "organisation__name_vi",
             "organisation__name_en",
-        )[:INBOX_ROWS]
+        )[first : first + INBOX_PAGE_SIZE]
     )
-    # Each row's link and date, worked out here once rather than by template tags per row.
+    # Each row's link, date and kind, worked out here once rather than by template tags
+    # per row (get_kind_display rebuilds the choices' dictionary on every call).
     case_url = reverse("cases:detail", args=["REFERENCE"])
+    kinds = {kind: str(label) for kind, label in Task.Kind.choices}
     due_labels = {}
     referral_text = gettext("the referral")
     for task in rows:
@@ -214,7 +231,9 @@ def inbox(request):
         else:
             task.link_url = case_url.replace("REFERENCE", quote(task.case.reference))
             task.link_text = task.case.reference
+        task.kind_label = kinds.get(task.kind, task.kind)
         task.organisation_name = task.organisation.name
+        task.overdue = task.due_at < now
         day = timezone.localtime(task.due_at).date()
         if day not in due_labels:
             due_labels[day] = date_format(day, "SHORT_DATE_FORMAT")
@@ -224,7 +243,9 @@ def inbox(request):
         "cases/inbox.html",
         {
             "tasks": rows,
-            "open_count": min(counts["open"], INBOX_COUNT_CAP),
+            "page_number": number,
+            "pages": pages,
+            "open_count": counted,
             "overdue_count": min(counts["overdue"], INBOX_COUNT_CAP),
             "open_capped": counts["open"] > INBOX_COUNT_CAP,
             "overdue_capped": counts["overdue"] > INBOX_COUNT_CAP,
