@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from haven.access import policy
@@ -36,6 +37,26 @@ def test_national_analyst_sees_every_province_and_no_names(registry, personas, l
         assert secret not in html
     assert response.context["report"].measures[0].total == 3
     assert AuditEvent.objects.filter(action="report.view", actor_id=personas.analyst.pk).exists()
+    # Each province row of the table links to its drill-down, and no other row does.
+    table = response.context["measure"].tables[0]
+    for key, label in table.rows:
+        shown_query = query(registry).replace("&", "&amp;")
+        link = f'<a href="/reports/cases/?{shown_query}&amp;province={key}">{label}</a>'
+        assert (link in html) == (key in table.drill)
+    assert table.drill
+
+
+def test_indicator_figures_are_written_as_the_dashboard_shows_them():
+    from haven.reports.indicators import Figure
+    from haven.reports.views import _figure_text
+
+    assert _figure_text(Figure(n=4, value=None), "days") == "–"
+    assert _figure_text(Figure(n=2, value=0.5, hidden=True), "share") == "x"
+    assert _figure_text(Figure(n=8, value=0.625), "share") == "62%"
+    with translation.override("en"):
+        assert _figure_text(Figure(n=8, value=12.26), "days") == "12.3"
+    with translation.override("vi"):
+        assert _figure_text(Figure(n=8, value=12.26), "days") == "12,3"
 
 
 def test_provincial_analyst_counts_only_her_province(registry, personas, provincial_analyst, login):

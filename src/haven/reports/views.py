@@ -9,6 +9,7 @@ Only aggregates are shown; drill-down lists only cases the user may open anyway
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -106,22 +107,42 @@ def _query(form) -> str:
     return "&".join(parts)
 
 
+def _figure_text(figure, kind: str) -> str:
+    """An indicator's figure as the dashboard writes it: "–" when there is none, "x" when
+    hidden for being too small, a share as a whole percentage, anything else with one
+    decimal in the request's language. Written here rather than by an included template per
+    figure, of which the dashboard has hundreds."""
+    if figure.value is None:
+        return "–"
+    if figure.hidden:
+        return "x"
+    if kind == "share":
+        return f"{round(float(figure.value) * 100)}%"  # as {% widthratio value 1 100 %}%
+    return floatformat(figure.value, 1)
+
+
 def _indicator_rows(report):
-    """(title, overall, [(province name, figure)], [(bucket, figure)], kind, unavailable)."""
+    """Per indicator: its title, kind and unavailability, the overall figure's text, and
+    [(province name, text, number or None where hidden)] and [(bucket, text)]."""
     labels = statistics.Labels()
     rows = []
     for item in report.indicators.items:
+        kind = item.kind
         rows.append(
             {
                 "title": item.title,
-                "kind": item.kind,
+                "kind": kind,
                 "unavailable": item.unavailable,
                 "overall": item.overall,
+                "overall_text": _figure_text(item.overall, kind) if item.overall else "",
                 "provinces": sorted(
-                    ((labels.province(p), f) for p, f in item.by_province.items()),
-                    key=lambda pair: pair[0],
+                    (
+                        (labels.province(p), _figure_text(f, kind), None if f.hidden else f.n)
+                        for p, f in item.by_province.items()
+                    ),
+                    key=lambda triple: triple[0],
                 ),
-                "times": list(item.by_time.items()),
+                "times": [(b, _figure_text(f, kind)) for b, f in item.by_time.items()],
             }
         )
     return rows
