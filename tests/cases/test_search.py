@@ -92,6 +92,9 @@ def test_list_pages_use_the_same_number_of_queries_for_3_or_30_cases(personas, l
         make_case(
             personas.border_guard, personas.border_post_laocai, person={"full_name": f"Lê Thị {i}"}
         )
+    # The first search fills this process's kept option lists (choices.options); count
+    # the queries of the searches after it, as every later request in production.
+    client.get("/cases/")
     few = {url: queries(url) for url in ("/cases/", "/")}
     for i in range(27):
         make_case(

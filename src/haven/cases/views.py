@@ -69,6 +69,10 @@ def case_list(request):
         details["more"] = True  # more than `results` matched; only that many were counted
     audit.record("case.search", user=request.user, ip_address=_client_ip(request), details=details)
     template = "cases/_case_rows.html" if request.htmx else "cases/case_list.html"
+    if not request.htmx:
+        # The filters' selects, without a query and a template per option on every search.
+        choices.use_kept_options(form.fields["province"], "search-provinces")
+        choices.fast_selects(form)
     return render(request, template, {"form": form, "page": page})
 
 
