@@ -330,18 +330,41 @@ def test_synthetic_cases_carry_their_persons_key():
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
-def test_the_case_name_index_holds_the_owner_and_the_trigrams():
+def test_the_case_name_index_holds_every_prefix_of_every_word():
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_owner_name_trgm'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'case_name_prefixes'")
         (definition,) = cursor.fetchone()
-    assert "USING gin (owner_id, name_key gin_trgm_ops)" in definition
+        cursor.execute("SELECT haven_name_prefixes(' le thi  anh'), haven_name_prefixes('')")
+        prefixes, empty = cursor.fetchone()
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'case_owner_name_trgm'")
+        assert cursor.fetchone() is None  # the trigram index it replaced is gone
+    assert "USING gin (haven_name_prefixes((name_key)::text))" in definition
+    assert sorted(prefixes) == ["a", "an", "anh", "l", "le", "t", "th", "thi"]
+    assert empty == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+def test_a_name_search_asks_the_prefix_index_for_its_rarer_words_only(personas):
+    from haven.access import policy
+    from haven.access.models import Section
+
+    user = personas.border_guard
+    visible = policy.cases_visible_to(user)
+    identity = policy.cases_with_section(user, Section.IDENTITY)
+
+    def sql(q):
+        return str(search.filter_cases(visible, {"q": q}, identity_visible=identity).query)
+
+    assert "haven_name_prefixes" in sql("Nguyễn Linh") and "linh" in sql("Nguyễn Linh")
+    assert "nguyen" not in sql("Nguyễn Linh").split("@>")[1].split("AND")[0]
+    assert "haven_name_prefixes" not in sql("Nguyễn Thị")  # every word frequent: LIKE only
 
 
 def test_common_words_are_still_required_when_a_rarer_word_goes_through_the_index(personas, login):
     """ "Nguyễn" and "Thị" are left out of the index condition when a rarer word is there,
     and checked on the rows it found: the cases found are the same."""
-    assert search._common_word("nguyen") and search._common_word("thi")
-    assert search._common_word("ng") and not search._common_word("linh")
+    assert search._frequent("nguyen") and search._frequent("thi")
+    assert search._frequent("ng") and not search._frequent("linh")
     _cases(personas, ["Nguyễn Thị Linh", "Nguyễn Văn Linh", "Trần Linh", "Nguyễn Thị Lan"])
     client = login(personas.border_guard)
 
