@@ -117,3 +117,23 @@ def test_supervisors_see_who_accessed_a_case(personas, login, case):
 def test_others_cannot_see_the_access_log(personas, login, case, persona):
     client = login(getattr(personas, persona))
     assert client.get(f"/cases/{case.reference}/access-log/").status_code == 404
+
+
+def test_the_share_form_offers_the_given_consents_to_share_only(personas, login, case):
+    client = login(personas.social_worker)
+    base = f"/cases/{case.reference}"
+
+    def offered():
+        html = client.get(f"{base}/").content.decode()
+        select = html.split('<select name="consent"', 1)[1].split("</select>", 1)[0]
+        return [part.split('"', 1)[0] for part in select.split('value="')[1:]]
+
+    assert offered() == [""]
+    client.post(f"{base}/consents/", consent_post(personas))
+    client.post(f"{base}/consents/", consent_post(personas, purpose="support"))
+    client.post(f"{base}/consents/", consent_post(personas, decision="refused"))
+    given = Consent.objects.get(purpose="share", decision="given")
+    assert Consent.objects.count() == 3
+    assert offered() == ["", str(given.pk)]
+    client.post(f"{base}/consents/{given.pk}/withdraw/")
+    assert offered() == [""]

@@ -195,12 +195,13 @@ def _supervised_or_own_supervisor_ids(user) -> set[int]:
     return organisation_ids(user, {Role.SUPERVISOR}) | supervised_ids(user)
 
 
-def get_case_for(user, reference: str, *, for_write: bool = False) -> Case:
-    """The case with `reference` if the user may see it (or change it); otherwise Http404."""
+def get_case_for(
+    user, reference: str, *, for_write: bool = False, related=("person", "owner", "province")
+) -> Case:
+    """The case with `reference` if the user may see it (or change it); otherwise Http404.
+    `related`: the relations read with it (select_related)."""
     queryset = cases_writable_by(user) if for_write else cases_visible_to(user)
-    case = (
-        queryset.select_related("person", "owner", "province").filter(reference=reference).first()
-    )
+    case = queryset.select_related(*related).filter(reference=reference).first()
     if case is None:
         raise Http404("No such case")
     return case

@@ -79,7 +79,8 @@ def case_list(request):
 @login_required
 @require_GET
 def case_detail(request, reference):
-    case = policy.get_case_for(request.user, reference)
+    # The person is read below, once, with what the page shows of her.
+    case = policy.get_case_for(request.user, reference, related=("owner", "province"))
     access = policy.case_access(request.user, case)
     audit.record(
         "case.view",
@@ -88,11 +89,13 @@ def case_detail(request, reference):
         ip_address=_client_ip(request),
         details={"reference": case.reference, "sections": sorted(access.sections)},
     )
+    people = Person.objects
     if access.sees(Section.IDENTITY):
         # What the identity card shows of her, in one query instead of one per place.
-        case.person = Person.objects.select_related(
+        people = people.select_related(
             "ethnicity", "nationality", "home_province__successor", "home_commune"
-        ).get(pk=case.person_id)
+        )
+    case.person = people.get(pk=case.person_id)
     documents_seen = [
         d
         for d in case.documents.select_related("uploaded_by")
@@ -132,9 +135,18 @@ def case_detail(request, reference):
         )
         choices.show_options(recipient, organisations)
         choices.show_options(share_form.fields["recipient"], organisations, exclude=[case.owner_id])
+        # The consents a share may rest on are among those the page lists anyway.
+        consents = list(case.consents.select_related("recipient_organisation", "recorded_by"))
+        on_consent = share_form.fields["consent"]
+        allowed = set(on_consent.queryset.values_list("pk", flat=True)) if consents else set()
+        choices.show_options(
+            on_consent,
+            [("", on_consent.empty_label)]
+            + [(c.pk, on_consent.label_from_instance(c)) for c in consents if c.pk in allowed],
+        )
         choices.fast_selects(consent_form, share_form)
         context.update(
-            consents=case.consents.select_related("recipient_organisation", "recorded_by"),
+            consents=consents,
             shares=case.shares.select_related("organisation", "consent", "created_by"),
             consent_form=consent_form,
             share_form=share_form,
