@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from haven.access import policy
 from haven.administration import scope as scopes
 from haven.agencies.models import Membership, Organisation, OrganisationKind, Role
 from tests.factories import OrganisationFactory, UserFactory, member, province
@@ -120,6 +121,17 @@ def test_other_roles_administer_nothing(personas, persona):
     assert not scope.can_administer
     assert not scopes.organisations_managed(scope).exists()
     assert not scopes.users_managed(scope).exists()
+
+
+def test_a_non_administrator_scope_costs_no_query_once_her_memberships_are_read(
+    personas, django_assert_num_queries
+):
+    """Every page asks whether to show the administration link: for most users that is
+    answered from the memberships the request has already read for its access checks."""
+    worker = personas.shelter_worker
+    policy.organisation_ids(worker, {Role.CASE_WORKER})  # what a page's access checks read
+    with django_assert_num_queries(0):
+        assert not scopes.admin_scope(worker).can_administer
 
 
 def test_anonymous_administers_nothing(personas):
