@@ -40,8 +40,9 @@ class AdminScope:
 
 
 def admin_scope(user) -> AdminScope:
-    """What `user` administers. Two queries for an administrator, none for anyone else (the
-    memberships are those the request has read already); compute once per request."""
+    """What `user` administers; compute once per request and pass it on. Her memberships
+    are read once per request (`policy.organisation_ids`, shared with the access checks);
+    beyond them, two queries for an administrator and none for anyone else."""
     org_ids = frozenset(organisation_ids(user, {Role.ADMINISTRATOR}))
     if not org_ids:
         return AdminScope(user, False, frozenset(), frozenset())
